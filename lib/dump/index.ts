@@ -1,0 +1,5 @@
+/**
+ * net-profiler/dump
+ * @packageDocumentation
+ */
+export {};

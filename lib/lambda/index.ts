@@ -1,0 +1,5 @@
+/**
+ * net-profiler/lambda
+ * @packageDocumentation
+ */
+export {};

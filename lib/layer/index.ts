@@ -1,0 +1,5 @@
+/**
+ * net-profiler/layer
+ * @packageDocumentation
+ */
+export {};

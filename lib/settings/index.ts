@@ -1,0 +1,5 @@
+/**
+ * net-profiler/settings
+ * @packageDocumentation
+ */
+export {};

@@ -1,0 +1,125 @@
+// Shared helpers of the node-addon-api glue. The glue only converts between JS values
+// and the native core; every capability registers its functions with NP_REGISTER from
+// its own file, so adding a capability never edits another one's file.
+#pragma once
+
+#include <napi.h>
+
+#include <exception>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "core/error.h"
+
+namespace np::glue {
+
+using InitFn = void (*)(Napi::Env env, Napi::Object exports);
+
+struct Registration {
+  Registration(const char* name, InitFn fn);
+};
+
+// A JS Error with a stable `code` property.
+inline Napi::Error MakeError(Napi::Env env, const std::string& code, const std::string& message) {
+  Napi::Error err = Napi::Error::New(env, message);
+  err.Set("code", Napi::String::New(env, code));
+  return err;
+}
+
+inline Napi::Error MakeError(Napi::Env env, const np::Error& e) { return MakeError(env, e.code(), e.what()); }
+
+// Runs `fn` and turns a core error into a JS error (thrown back to JS by node-addon-api).
+template <typename Fn>
+auto Guard(Napi::Env env, Fn&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const np::Error& e) {
+    throw MakeError(env, e);
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (const std::bad_alloc&) {
+    throw MakeError(env, "out-of-memory", "net-profiler native core: out of memory");
+  } catch (const std::exception& e) {
+    throw MakeError(env, "internal", std::string("net-profiler native core: ") + e.what());
+  }
+}
+
+// Reads argument i as a Buffer / Uint8Array, or throws a TypeError naming it.
+struct Bytes {
+  const uint8_t* data;
+  size_t size;
+};
+inline Bytes BytesArg(const Napi::CallbackInfo& info, size_t i, const char* name) {
+  Napi::Value v = info[i];
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+    throw Napi::TypeError::New(info.Env(), std::string(name) + " must be a Buffer or Uint8Array");
+  }
+  auto a = v.As<Napi::Uint8Array>();
+  return {a.Data(), a.ByteLength()};
+}
+
+// Async work on Node's thread pool that settles a Promise. `work` runs off the JS thread
+// and must not touch any napi value (copy the inputs first, keep Buffers alive with a
+// reference); `done` runs on the JS thread and converts the result.
+template <typename Result>
+class PromiseWorker : public Napi::AsyncWorker {
+ public:
+  using Work = std::function<Result()>;
+  using Done = std::function<Napi::Value(Napi::Env, Result&)>;
+
+  static Napi::Promise Start(Napi::Env env, Work work, Done done, std::vector<Napi::Value> keepAlive = {}) {
+    auto* w = new PromiseWorker(env, std::move(work), std::move(done));
+    for (size_t i = 0; i < keepAlive.size(); ++i) w->Receiver().Set(static_cast<uint32_t>(i), keepAlive[i]);
+    Napi::Promise p = w->deferred_.Promise();
+    w->Queue();
+    return p;
+  }
+
+ protected:
+  void Execute() override {
+    try {
+      result_ = std::make_unique<Result>(work_());
+    } catch (const np::Error& e) {
+      code_ = e.code();
+      SetError(e.what());
+    } catch (const std::bad_alloc&) {
+      code_ = "out-of-memory";
+      SetError("net-profiler native core: out of memory");
+    } catch (const std::exception& e) {
+      code_ = "internal";
+      SetError(std::string("net-profiler native core: ") + e.what());
+    }
+  }
+  void OnOK() override {
+    Napi::Env env = Env();
+    try {
+      deferred_.Resolve(done_(env, *result_));
+    } catch (const Napi::Error& e) {
+      deferred_.Reject(e.Value());
+    }
+  }
+  void OnError(const Napi::Error& e) override {
+    deferred_.Reject(MakeError(Env(), code_, e.Message()).Value());
+  }
+
+ private:
+  PromiseWorker(Napi::Env env, Work work, Done done)
+      : Napi::AsyncWorker(Napi::Object::New(env), "net-profiler"),
+        deferred_(Napi::Promise::Deferred::New(env)),
+        work_(std::move(work)),
+        done_(std::move(done)) {}
+
+  Napi::Promise::Deferred deferred_;
+  Work work_;
+  Done done_;
+  std::unique_ptr<Result> result_;
+  std::string code_;
+};
+
+}  // namespace np::glue
+
+#define NP_CONCAT_(a, b) a##b
+#define NP_CONCAT(a, b) NP_CONCAT_(a, b)
+#define NP_REGISTER(name, fn) static ::np::glue::Registration NP_CONCAT(np_registration_, __LINE__)(name, fn)
