@@ -146,7 +146,9 @@ TailResult ReadDirectory(const uint8_t* tail, size_t n, uint64_t file_size, cons
   uint64_t cd_end = eocd;  // where the central directory must end
   if (eocd >= 20) {
     if (!v.Has(eocd - 20, 20)) {
-      r.need_from = eocd - 20;
+      // Ask for the central directory too when the end record says where it is.
+      const bool plain = count != 0xFFFF && cd_size != k32 && cd_offset != k32;
+      r.need_from = plain && cd_offset < eocd - 20 ? cd_offset : eocd - 20;
       return r;
     }
     const uint8_t* loc = v.At(eocd - 20);
@@ -287,10 +289,12 @@ Directory VerifyArchive(const uint8_t* zip, size_t n, const Limits& limits) {
     uint32_t lcrc = U32(l + 14);
     const bool l64 = lc == k32 || lu == k32;
     if (l64) ApplyZip64(e.name, l + 30 + name_len, extra_len, lu == k32, lc == k32, false, lu, lc, nullptr);
-    if (!descriptor || lcrc != 0 || lc != 0 || lu != 0) {
-      if (lcrc != e.crc32) Fail("header-mismatch", e.name, "local header's CRC-32 differs from the central directory's");
-      if (lc != e.compressed || lu != e.uncompressed) Fail("header-mismatch", e.name, "local header's sizes differ from the central directory's");
-    }
+    // With a data descriptor, writers leave some local fields zero (Info-ZIP streaming
+    // writes the size it knows and zeroes the rest): a zero defers to the descriptor.
+    if (lcrc != e.crc32 && !(descriptor && lcrc == 0))
+      Fail("header-mismatch", e.name, "local header's CRC-32 differs from the central directory's");
+    if ((lc != e.compressed && !(descriptor && lc == 0)) || (lu != e.uncompressed && !(descriptor && lu == 0)))
+      Fail("header-mismatch", e.name, "local header's sizes differ from the central directory's");
     if (e.compressed > limit - data) Fail("data-past-end", e.name, "data runs past the end of the archive's data");
     e.data_offset = data;
     e.end_offset = data + e.compressed;
