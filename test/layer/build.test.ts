@@ -268,3 +268,23 @@ function patch(dir: string, rel: string, offset: number, value: number): void {
   b[offset] = value;
   fs.writeFileSync(p, b);
 }
+
+describe('the arm64 smoke case (test/arm64/cases/layer.js)', () => {
+  it('builds, through the raw addon, the same bytes as buildLayer', async () => {
+    const prev = process.env.SOURCE_DATE_EPOCH;
+    delete process.env.SOURCE_DATE_EPOCH;
+    try {
+      const r = await ok(buildLayer({ release: RELEASE, arch: 'arm64', outDir: tmpDir() }));
+      // eslint-disable-next-line @typescript-eslint/no-var-requires
+      const smoke = require('../arm64/cases/layer.js') as (addon: unknown, root: string) => Promise<{ sha256: string; entries: number; elf: { machine: number }; cli: boolean }>;
+      const { loadNative } = await import('../../lib/native');
+      const res = await smoke(loadNative(), path.join(__dirname, '../..'));
+      expect(res.sha256).toBe(r.sha256);
+      expect(res.entries).toBe(17);
+      expect(res.elf.machine).toBe(183);
+      expect(res.cli).toBe(true);
+    } finally {
+      if (prev !== undefined) process.env.SOURCE_DATE_EPOCH = prev;
+    }
+  });
+});
