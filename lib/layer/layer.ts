@@ -184,6 +184,12 @@ function removeQuietly(file: string): void {
   }
 }
 
+interface TreeFileRef {
+  file: string;
+  abs: string;
+  size: number;
+}
+
 /** The layer's file tree to write: name → where its bytes come from and its mode. */
 type LayerFiles = Map<string, ZipSource>;
 
@@ -245,7 +251,7 @@ export async function buildLayer(options: BuildLayerOptions): Promise<BuildLayer
     files.set(LAYER_PATHS.native, { name: LAYER_PATHS.native, mode: 0o755, file: nf.abs, sizeHint: nf.size });
   }
   // agents
-  const assemblies: { file: string; bytes: Uint8Array }[] = [];
+  const assemblies: TreeFileRef[] = [];
   for (const r of runtimes) {
     const dir = `agent/${TFM[r]}`;
     const inDir = tree.files.filter((f) => f.rel.startsWith(dir + '/'));
@@ -259,10 +265,20 @@ export async function buildLayer(options: BuildLayerOptions): Promise<BuildLayer
     for (const f of inDir) {
       const name = `profiler/${f.rel}`;
       files.set(name, { name, mode: 0o644, file: f.abs, sizeHint: f.size });
-      if (f.rel.toLowerCase().endsWith('.dll')) assemblies.push({ file: shown(f.rel), bytes: readDll(f.abs) });
+      if (f.rel.toLowerCase().endsWith('.dll')) assemblies.push({ file: shown(f.rel), abs: f.abs, size: f.size });
     }
   }
-  checkAssemblies(assemblies, problems);
+  // PE/CLI headers, in batches of bounded memory (the CLI metadata may sit anywhere)
+  for (let i = 0; i < assemblies.length; ) {
+    const batch: { file: string; bytes: Uint8Array }[] = [];
+    let bytes = 0;
+    while (i < assemblies.length && (batch.length === 0 || bytes + assemblies[i]!.size <= 64 << 20)) {
+      const a = assemblies[i++]!;
+      bytes += a.size;
+      batch.push({ file: a.file, bytes: readBytes(a.abs) });
+    }
+    checkAssemblies(batch, problems);
+  }
   // settings
   const settingsFile = options.settings ?? shown('settings/lambda/settings.yaml');
   let settingsBytes: Buffer | undefined;
@@ -320,20 +336,6 @@ export async function buildLayer(options: BuildLayerOptions): Promise<BuildLayer
   } finally {
     removeQuietly(tmpLayer);
     removeQuietly(tmpPackage);
-  }
-}
-
-function readDll(file: string): Buffer {
-  // Headers are at the start; 1 MiB covers the CLI header of any real assembly's layout
-  // in practice, and the whole file when it is smaller.
-  const fd = fs.openSync(file, 'r');
-  try {
-    const size = fs.fstatSync(fd).size;
-    const buf = Buffer.alloc(Math.min(size, 1 << 20));
-    fs.readSync(fd, buf, 0, buf.length, 0);
-    return buf;
-  } finally {
-    fs.closeSync(fd);
   }
 }
 
