@@ -172,4 +172,22 @@ function main() {
   console.log(`ours vs yazl:   ${(y.seconds / ours.seconds).toFixed(2)}x faster, output ${(((ours.bytes / y.bytes) - 1) * 100).toFixed(2)}% vs yazl's size`);
 }
 
+// The startup wrapper's cost on a cold start: dash running it in front of /bin/true,
+// against /bin/true alone (both spawned the same way), from the unpacked layer tree.
+function wrapperCost() {
+  const runs = 200;
+  const env = { PATH: process.env.PATH, NET_PROFILER_LAYER_ROOT: tree, AWS_EXECUTION_ENV: 'AWS_Lambda_dotnet10' };
+  const time = (cmd, args) => {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < runs; i++) spawnSync(cmd, args, { env, stdio: 'ignore' });
+    return Number(process.hrtime.bigint() - t0) / 1e6 / runs;
+  };
+  const bare = time('/bin/true', []);
+  const wrapped = time('/bin/dash', [path.join(tree, 'profiler_wrapper'), '/bin/true']);
+  const wrappedBash = time('/bin/bash', [path.join(tree, 'profiler_wrapper'), '/bin/true']);
+  console.log('');
+  console.log(`startup wrapper (x64 layer, profiling enabled), mean of ${runs} runs: /bin/true ${bare.toFixed(2)} ms; dash profiler_wrapper /bin/true ${wrapped.toFixed(2)} ms (+${(wrapped - bare).toFixed(2)} ms); bash ${wrappedBash.toFixed(2)} ms (+${(wrappedBash - bare).toFixed(2)} ms)`);
+}
+
 main();
+if (process.arch === 'x64') wrapperCost();
