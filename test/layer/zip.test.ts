@@ -121,6 +121,18 @@ describe('readZipDirectoryFromTail (ranged reads)', () => {
 });
 
 describe('writeZip', () => {
+  it('gives the same bytes whatever the batching and parallelism, and whatever order the sources come in', async () => {
+    const dir = tmpDir();
+    const sources = Array.from({ length: 40 }, (_, i) => ({ name: `d${i % 3}/f${i}`, mode: 0o644, data: Buffer.alloc(300_000 + i * 1000, i) }));
+    await writeZip(path.join(dir, 'a.zip'), sources, { parallel: 1 });
+    await writeZip(path.join(dir, 'b.zip'), [...sources].reverse(), { parallel: 8 });
+    expect(fs.readFileSync(path.join(dir, 'a.zip')).equals(fs.readFileSync(path.join(dir, 'b.zip')))).toBe(true);
+  });
+
+  it('refuses two sources of the same name', async () => {
+    await expect(writeZip(path.join(tmpDir(), 'x.zip'), [{ name: 'a', mode: 0o644, data: Buffer.from('1') }, { name: 'a', mode: 0o644, data: Buffer.from('2') }])).rejects.toMatchObject({ code: 'duplicate-entry' });
+  });
+
   it('uses ZIP64 exactly when the entry count needs it, and other tools read it', async () => {
     const dir = tmpDir();
     const many = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `e/${String(i).padStart(5, '0')}`, mode: 0o644, data: Buffer.from(String(i)) }));
