@@ -739,6 +739,14 @@ export async function unpackZip(zipPath: string, dir: string, limits?: ZipLimits
       const parts = n.split('/').filter((s) => s !== '' && s !== '.');
       for (let k = 1; k < parts.length + (entries[i]!.dir ? 1 : 0); k++) dirs.add(parts.slice(0, k).join('/'));
     });
+    // A file whose path is also a folder of another entry ("a" and "a/b") cannot be
+    // written: refuse it as a ZIP fault, before anything is written.
+    names.forEach((n, i) => {
+      const norm = n.split('/').filter((s) => s !== '' && s !== '.').join('/');
+      if (!entries[i]!.dir && dirs.has(norm)) {
+        throw new ZipRefusedError('path-conflict', n, `entry ${JSON.stringify(n)}: is a file, but other entries need a folder of that name`);
+      }
+    });
     for (const d of [...dirs].sort()) {
       fs.mkdirSync(target(d), { recursive: true, mode: 0o755 });
       result.dirs++;

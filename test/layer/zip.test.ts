@@ -88,6 +88,14 @@ describe('hostile ZIPs', () => {
     await expect(readCheckedZip(big, { maxRatio: 5000 })).resolves.toBeDefined();
   });
 
+  it('refuses a file that is also the folder of another entry, writing nothing', async () => {
+    const zip = path.join(tmpDir(), 'conflict.zip');
+    await writeZip(zip, [{ name: 'a', mode: 0o644, data: Buffer.from('file') }, { name: 'a/b', mode: 0o644, data: Buffer.from('x') }]);
+    const parent = tmpDir();
+    await expect(unpackZip(zip, path.join(parent, 't'))).rejects.toMatchObject({ code: 'path-conflict', entry: 'a' });
+    expect(fs.readdirSync(parent)).toEqual([]);
+  });
+
   it('refuses to unpack into a folder that is not empty, touching nothing', async () => {
     const target = tmpDir();
     fs.writeFileSync(path.join(target, 'mine.txt'), 'x');
