@@ -37,11 +37,17 @@ export const LAYER_PATHS = {
 
 /** A warning or error of a build, as `build --json` prints it. */
 export interface BuildMessage {
+  /** Stable code, such as `native-wrong-machine`. */
   code: string;
+  /** The file concerned, as the user named it (under the release or package folder). */
   file: string;
+  /** What is wrong. */
   message: string;
+  /** 1-based line, where known (settings findings). */
   line?: number;
+  /** 1-based column, where known. */
   column?: number;
+  /** How to fix it, where there is a known fix. */
   fix?: string;
 }
 
@@ -74,20 +80,26 @@ export interface BuildLayerResult {
   packageZip: string;
   /** SHA-256 of the layer ZIP, hex. */
   sha256: string;
+  /** Profiler version, from the manifest. */
   version: string;
+  /** The layer's architecture. */
   arch: LayerArch;
+  /** Runtimes built for. */
   runtimes: LayerRuntime[];
   /** Entries in the layer ZIP. */
   entries: number;
   /** Sum of the layer's unzipped sizes. */
   unzippedBytes: number;
+  /** Warnings (the build went ahead). */
   warnings: BuildMessage[];
 }
 
 /** The `build --json` document of a refused build (nothing was written). */
 export interface BuildLayerRefusal {
   ok: false;
+  /** Every error found, all at once. */
   errors: BuildMessage[];
+  /** Warnings found on the way. */
   warnings: BuildMessage[];
 }
 
@@ -472,10 +484,15 @@ async function checkLayerContents(view: LayerView, problems: LayerProblem[], unz
 
 /** One entry as `inspect --json` lists it. */
 export interface InspectEntry {
+  /** Entry name; directories end with `/`. */
   path: string;
+  /** Regular file or directory (nothing else is read). */
   type: 'file' | 'directory';
+  /** Permission bits (0o755 = 493). */
   mode: number;
+  /** Unzipped size in bytes. */
   size: number;
+  /** Compressed size in bytes. */
   compressedSize: number;
   /** CRC-32, 8 hex digits. */
   crc32: string;
@@ -483,27 +500,40 @@ export interface InspectEntry {
 
 /** A finding of `inspect`. */
 export interface InspectFinding {
+  /** Stable code. */
   code: string;
+  /** `error` makes the layer not valid. */
   severity: 'error' | 'warning';
-  /** The entry (or settings key path) concerned. */
+  /** The entry concerned; for settings findings `ENTRY#Key.Path`. */
   path: string;
+  /** What is wrong. */
   message: string;
+  /** 1-based line in the entry, where known (settings findings). */
   line?: number;
+  /** 1-based column, where known. */
   column?: number;
+  /** How to fix it. */
   fix?: string;
 }
 
 /** The `inspect --json` document. */
 export interface InspectLayerResult {
+  /** Every entry, in the ZIP's order. */
   entries: InspectEntry[];
+  /** What the layer is. */
   layer: {
     /** True when no finding is an error. */
     valid: boolean;
+    /** Version from the manifest, or null. */
     version: string | null;
+    /** Arch from the manifest, or null. */
     arch: LayerArch | null;
+    /** Runtimes from the manifest (empty when unknown). */
     runtimes: LayerRuntime[];
+    /** Sum of the entries' unzipped sizes (Lambda allows 262,144,000 for function plus layers). */
     unzippedBytes: number;
   };
+  /** What makes it not a valid layer (errors) or worth a look (warnings). */
   findings: InspectFinding[];
 }
 
@@ -569,17 +599,25 @@ export interface RebuildLayerOptions {
 /** The `rebuild --json` document. */
 export interface RebuildLayerResult {
   ok: true;
+  /** The layer ZIP rewritten in the package folder. */
   layerZip: string;
+  /** Its SHA-256, hex. */
   sha256: string;
+  /** Version, arch and runtimes from the layer's manifest. */
   version: string;
+  /** The layer's architecture. */
   arch: LayerArch;
+  /** Runtimes of the layer. */
   runtimes: LayerRuntime[];
+  /** Entries written. */
   entries: number;
+  /** Sum of the unzipped sizes. */
   unzippedBytes: number;
   /** Entries whose compressed bytes were copied from the previous layer ZIP. */
   copied: number;
   /** Entries compressed anew (new or changed files). */
   changed: string[];
+  /** Warnings (the rebuild went ahead). */
   warnings: BuildMessage[];
 }
 
