@@ -423,6 +423,9 @@ async function checkLayerContents(view: LayerView, problems: LayerProblem[], unz
   const e = view.entries;
   const err = (code: string, name: string, message: string, fix?: string) =>
     problems.push({ code, severity: 'error', file: view.show(name), message, ...(fix ? { fix } : {}) });
+  if (unzippedBytes > LAMBDA_UNZIPPED_LIMIT) {
+    problems.push({ code: 'layer-too-large', severity: 'error', file: view.show(''), message: `the layer unzips to ${unzippedBytes} bytes, over Lambda's ${LAMBDA_UNZIPPED_LIMIT} for a function and its layers` });
+  }
   const wrapper = e.get(LAYER_PATHS.wrapper);
   if (!wrapper || wrapper.dir) err('wrapper-missing', LAYER_PATHS.wrapper, 'the layer has no startup wrapper');
   else if (wrapper.mode !== 0o755) err('bad-mode', LAYER_PATHS.wrapper, `mode is ${wrapper.mode.toString(8)}, not 755: Lambda cannot execute the wrapper`);
@@ -476,9 +479,6 @@ async function checkLayerContents(view: LayerView, problems: LayerProblem[], unz
   if (toRead.includes(LAYER_PATHS.native)) checkNativeLibrary(data[i++]!, view.show(LAYER_PATHS.native), arch, problems);
   if (toRead.includes(LAYER_PATHS.settings)) checkSettingsFile(data[i++]!, view.show(LAYER_PATHS.settings), runtimes, problems);
   checkAssemblies(dlls.map((d, k) => ({ file: view.show(d), bytes: data[i + k]! })), problems);
-  if (unzippedBytes > LAMBDA_UNZIPPED_LIMIT) {
-    problems.push({ code: 'layer-too-large', severity: 'error', file: view.show(''), message: `the layer unzips to ${unzippedBytes} bytes, over Lambda's ${LAMBDA_UNZIPPED_LIMIT} for a function and its layers` });
-  }
   return facts;
 }
 

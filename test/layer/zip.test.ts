@@ -88,6 +88,17 @@ describe('hostile ZIPs', () => {
     await expect(readCheckedZip(big, { maxRatio: 5000 })).resolves.toBeDefined();
   });
 
+  it('a ZIP past 250 MB: refused by default, listed with layer-too-large under a higher cap', async () => {
+    const zip = path.join(tmpDir(), 'big.zip');
+    const mib = Buffer.alloc(1 << 20);
+    await writeZip(zip, Array.from({ length: 251 }, (_, i) => ({ name: `z/${String(i).padStart(3, '0')}`, mode: 0o644, data: mib })));
+    await expect(inspectLayer(zip)).rejects.toMatchObject({ code: 'zip-bomb-total', entry: 'z/250' });
+    const doc = await inspectLayer(zip, { maxUnzippedBytes: 300 << 20 });
+    expect(doc.layer.valid).toBe(false);
+    expect(doc.layer.unzippedBytes).toBe(251 << 20);
+    expect(doc.findings.map((f) => f.code)).toEqual(expect.arrayContaining(['layer-too-large', 'wrapper-missing']));
+  });
+
   it('refuses a file that is also the folder of another entry, writing nothing', async () => {
     const zip = path.join(tmpDir(), 'conflict.zip');
     await writeZip(zip, [{ name: 'a', mode: 0o644, data: Buffer.from('file') }, { name: 'a/b', mode: 0o644, data: Buffer.from('x') }]);
