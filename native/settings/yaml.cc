@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstdint>
 #include <cstring>
 #include <unordered_map>
 
@@ -211,14 +212,26 @@ class Reader {
   }
   size_t LineStart(size_t pos) const { return lineStarts_[LineIndex(pos)]; }
   // 0-based column in characters.
+  // Cached: positions are mostly asked in increasing order on a line, so a long line
+  // with many nodes costs linear time, not quadratic.
   int ColumnOf(size_t pos) const {
     size_t ls = LineStart(pos);
+    size_t q = ls;
     int col = 0;
-    for (size_t q = ls; q < pos; ++q) {
+    if (colCacheLine_ == ls && colCachePos_ <= pos) {
+      q = colCachePos_;
+      col = colCacheCol_;
+    }
+    for (; q < pos; ++q) {
       if ((static_cast<uint8_t>(s_[q]) & 0xC0) != 0x80) ++col;
     }
+    colCacheLine_ = ls;
+    colCachePos_ = pos;
+    colCacheCol_ = col;
     return col;
   }
+  mutable size_t colCacheLine_ = SIZE_MAX, colCachePos_ = 0;
+  mutable int colCacheCol_ = 0;
   void Position(size_t pos, uint32_t& line, uint32_t& col) const {
     line = static_cast<uint32_t>(LineIndex(pos) + 1);
     col = static_cast<uint32_t>(ColumnOf(pos) + 1);
