@@ -51,7 +51,7 @@ export interface SettingsDiagnostic {
 
 /** Options of {@link checkSettings}. */
 export interface CheckOptions {
-  /** The file name, used in error messages. */
+  /** The file name: `effectiveSettings` and `editSettings` put it in the errors they throw. */
   file?: string;
   /** Target runtimes, when known (layer build, deploy): enables the runtime-dependent checks. */
   runtimes?: Runtime[];
