@@ -532,12 +532,14 @@ class Reader {
       size_t q = p_ + 1;
       int empties = 0;
       bool found = false;
+      size_t tabBlank = SIZE_MAX;  // a blank line with a tab inside the value: refused
       for (;;) {
         size_t ls = q;
         while (At(q) == ' ') ++q;
         size_t afterSpaces = q;
         while (IsBlank(At(q))) ++q;
         if (At(q) == '\n') {
+          if (At(afterSpaces) == '\t' && tabBlank == SIZE_MAX) tabBlank = afterSpaces;
           ++empties;
           ++q;
           continue;
@@ -561,6 +563,10 @@ class Reader {
       if (!found) {
         p_ = save;
         break;
+      }
+      if (tabBlank != SIZE_MAX) {
+        FailAt(tabBlank, "tab-indent", "a tab on an empty line inside a value on several lines (readers disagree on it)",
+               "remove the tab from the empty line");
       }
       if (empties == 0) text += ' ';
       else text.append(static_cast<size_t>(empties), '\n');
