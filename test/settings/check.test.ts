@@ -305,6 +305,25 @@ describe('YAML accepted and refused', () => {
       expect(r.diagnostics[0]?.fix, text).toBeTruthy();
     }
   });
+  it('refuses the constructs YAML readers disagree on (found by the differential test), never reading a different value', () => {
+    const cases: [string, string][] = [
+      ['a: "x\\\n\n  y"\n', 'yaml-syntax'], // escaped line break then an empty line
+      ['a:\n- x\n\uFEFFb: 1\n', 'control-character'], // BOM inside the file
+      ['a: "x\n\t\n y"\n', 'tab-indent'], // tab on an empty line of a quoted value
+      ['a: |\n\t  text\n', 'tab-indent'], // tab where a block scalar's indentation is found
+      ['a: |1\n   x\n  \n', 'yaml-syntax'], // trailing line of only spaces in a block scalar
+      ['k:\n-\n#c\n    indented\n   tail\nz: 1\n', 'yaml-syntax'], // comment before a multi-line value
+      ['a: b\n\t\n  c\n', 'tab-indent'], // tab on an empty line inside a multi-line plain value
+      ['-\tk: v\n', 'tab-indent'], // tab after the dash before a compact mapping
+      ['{a, [b]}\n', 'complex-key'], // a collection as a key without a value
+      ['a: [x,\n\t y]\n', 'tab-indent'], // tab indentation inside a flow collection
+      ['a:\n\t', 'tab-indent'], // last line of blanks with a tab
+    ];
+    for (const [text, code] of cases) {
+      const d = checkSettings(text).diagnostics;
+      expect(d.map((x) => x.code), JSON.stringify(text)).toEqual([code]);
+    }
+  });
   it('accepts a BOM, CRLF line ends, comments, flow collections and document markers', () => {
     const text = '\uFEFF--- # start\r\nGeneral: {Enabled: true, Provider: otlp}\r\n# c\r\nConnection:\r\n  EndpointUrl: "https://c.example.com"\r\nMonitoring:\r\n  ServiceName: >-\r\n    svc\r\n  Special: [HttpClient]\r\n...\r\n';
     expect(checkSettings(text)).toEqual({ ok: true, diagnostics: [] });
