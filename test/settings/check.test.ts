@@ -238,6 +238,16 @@ describe('provider rules', () => {
       'warning:endpoint-signal-path:Connection.EndpointUrl',
     ]);
   });
+  it('dynatrace: a trailing slash after /api/v2/otlp is an error with the exact URL as the fix', () => {
+    const d = only(dt('  EndpointUrl: https://abc.live.dynatrace.com/api/v2/otlp/\n  BearerToken: ${env:T}'));
+    expect(d).toMatchObject({ code: 'dynatrace-endpoint-path', fix: 'write `https://abc.live.dynatrace.com/api/v2/otlp`' });
+  });
+  it('for a layer, a literal Authorization header warns too', () => {
+    const text = doc({ connection: '  Headers:\n    Authorization: Bearer abc' });
+    expect(codes(text)).toEqual([]);
+    expect(codes(text, { forLayer: true })).toEqual(['warning:literal-token-in-layer:Connection.Headers.Authorization']);
+    expect(codes(doc({ connection: '  Headers:\n    Authorization: ${env:AUTH}' }), { forLayer: true })).toEqual([]);
+  });
   it('otlp: any endpoint, token optional, grpc allowed', () => {
     expect(codes(doc({ connection: '  Type: grpc' }))).toEqual([]);
     expect(codes(doc({ connection: '  BearerToken: abc' }))).toEqual([]);
