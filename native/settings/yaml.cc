@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstdint>
 #include <cstring>
 #include <unordered_map>
 
@@ -83,6 +84,11 @@ class Reader {
   Reader(const uint8_t* data, size_t size) { Normalise(data, size); }
 
   Document Run() {
+    // One allocation for the node table (about two nodes a line, one per flow comma):
+    // growing it step by step costs more in page faults than the parse itself.
+    size_t estimate = 2 * lineStarts_.size() + 16;
+    for (char c : s_) estimate += (c == ',');
+    doc_.nodes.reserve(std::min(estimate, s_.size() + 16));
     SkipBlankAndCommentLines();
     if (Cur() == '%' && ColumnOf(p_) == 0) {
       Fail("directive", "a YAML directive (%...) is not accepted in settings.yaml", "remove the directive line; the file is always read as YAML 1.2");
@@ -122,6 +128,8 @@ class Reader {
   std::vector<size_t> lineStarts_;  // offsets of line starts in s_
   Document doc_;
   int depth_ = 0;
+  bool commentBefore_ = false;  // comment lines between an indicator and its value
+  size_t commentFrom_ = 0;
 
   // ---- input, positions, errors -------------------------------------------------
 
@@ -175,6 +183,10 @@ class Reader {
         ok = false;
       }
       if (!ok) bad("invalid-utf8", "the file is not valid UTF-8 here", "save the file as UTF-8");
+      if (cp == 0xFEFF) {
+        bad("control-character", "a byte order mark (U+FEFF) inside the file; it is only allowed as the first character",
+            "remove it");
+      }
       if ((cp >= 0x80 && cp <= 0x9F && cp != 0x85) || cp == 0xFFFE || cp == 0xFFFF) {
         bad("control-character", "a non-printable character is not allowed in YAML",
             "remove it; write it as an escape inside a double-quoted string if you need it");
@@ -182,6 +194,21 @@ class Reader {
       s_.append(reinterpret_cast<const char*>(data + i), len);
       i += len;
       ++col;
+    }
+    // A last line (no line break after it) of only blanks with a tab: readers disagree
+    // on it, so it is refused as tab indentation.
+    {
+      size_t ls = lineStarts_.back();
+      bool blanksOnly = ls < s_.size();
+      bool tab = false;
+      for (size_t q = ls; q < s_.size(); ++q) {
+        if (s_[q] == '\t') tab = true;
+        else if (s_[q] != ' ') blanksOnly = false;
+      }
+      if (blanksOnly && tab) {
+        throw ReadError("tab-indent", "a tab is used for indentation; YAML indents with spaces only", line, 1,
+                        "remove the tab at the end of the file");
+      }
     }
     s_ += '\0';
   }
@@ -196,14 +223,26 @@ class Reader {
   }
   size_t LineStart(size_t pos) const { return lineStarts_[LineIndex(pos)]; }
   // 0-based column in characters.
+  // Cached: positions are mostly asked in increasing order on a line, so a long line
+  // with many nodes costs linear time, not quadratic.
   int ColumnOf(size_t pos) const {
     size_t ls = LineStart(pos);
+    size_t q = ls;
     int col = 0;
-    for (size_t q = ls; q < pos; ++q) {
+    if (colCacheLine_ == ls && colCachePos_ <= pos) {
+      q = colCachePos_;
+      col = colCacheCol_;
+    }
+    for (; q < pos; ++q) {
       if ((static_cast<uint8_t>(s_[q]) & 0xC0) != 0x80) ++col;
     }
+    colCacheLine_ = ls;
+    colCachePos_ = pos;
+    colCacheCol_ = col;
     return col;
   }
+  mutable size_t colCacheLine_ = SIZE_MAX, colCachePos_ = 0;
+  mutable int colCacheCol_ = 0;
   void Position(size_t pos, uint32_t& line, uint32_t& col) const {
     line = static_cast<uint32_t>(LineIndex(pos) + 1);
     col = static_cast<uint32_t>(ColumnOf(pos) + 1);
@@ -314,7 +353,13 @@ class Reader {
       bool sawBlank = IsBlank(Cur());
       size_t blanksFrom = p_;
       SkipBlanks();
-      (void)blanksFrom;
+      if (start == Start::SeqItem && Cur() != '\n' && Cur() != '\0' && Cur() != '#') {
+        for (size_t q = blanksFrom; q < p_; ++q) {
+          if (s_[q] == '\t') {
+            FailAt(q, "tab-indent", "a tab after `-` is used as indentation; YAML indents with spaces only", "replace the tab with a space");
+          }
+        }
+      }
       if (Cur() == '#' && !sawBlank && start != Start::Doc) {
         Fail("yaml-syntax", "a comment must be separated from the `:` or `-` by a space", "put a space before `#`");
       }
@@ -330,8 +375,14 @@ class Reader {
       if (Cur() == '\0' || LineIsDocMarker(p_)) return NewNode(NodeKind::Scalar, Style::Empty, here);
       int c = IndentHere();
       if (c > indent) {
+        bool comment = false;
+        for (size_t q = here; q < p_; ++q) comment = comment || s_[q] == '#';
         p_ += c;
-        return ParseContent(c, indent, true, Start::Doc);
+        commentBefore_ = comment;
+        commentFrom_ = here;
+        uint32_t node = ParseContent(c, indent, true, Start::Doc);
+        commentBefore_ = false;
+        return node;
       }
       if (start == Start::MapValue && c == indent && At(p_ + c) == '-' && IsBlankOrEnd(At(p_ + c + 1))) {
         p_ += c;
@@ -360,6 +411,8 @@ class Reader {
 
   // The content of a node starting at column `col` (the cursor is on its first character).
   uint32_t ParseContent(int col, int parentIndent, bool allowCollection, Start start) {
+    bool commentBefore = commentBefore_;
+    commentBefore_ = false;
     RefuseNodeProperties();
     char c = Cur();
     if (c == '-' && IsBlankOrEnd(At(p_ + 1))) {
@@ -405,7 +458,14 @@ class Reader {
       return ParseBlockMap(col, first);
     }
     if (doc_.nodes[first].style == Style::Plain) {
+      size_t lineBefore = LineIndex(p_);
       ContinuePlain(first, parentIndent, false);
+      bool blankLineBefore = false;
+      for (size_t q = commentFrom_; q + 1 < at && commentBefore; ++q) blankLineBefore = blankLineBefore || (s_[q] == '\n' && s_[q + 1] == '\n');
+      if (commentBefore && (LineIndex(p_) > lineBefore + 1 || blankLineBefore)) {
+        FailAt(at, "yaml-syntax", "a value on several lines after a comment line is read differently by YAML tools",
+               "put the value on one line, or move the comment");
+      }
       return first;
     }
     ExpectLineEnd("after the quoted value");
@@ -472,12 +532,14 @@ class Reader {
       size_t q = p_ + 1;
       int empties = 0;
       bool found = false;
+      size_t tabBlank = SIZE_MAX;  // a blank line with a tab inside the value: refused
       for (;;) {
         size_t ls = q;
         while (At(q) == ' ') ++q;
         size_t afterSpaces = q;
         while (IsBlank(At(q))) ++q;
         if (At(q) == '\n') {
+          if (At(afterSpaces) == '\t' && tabBlank == SIZE_MAX) tabBlank = afterSpaces;
           ++empties;
           ++q;
           continue;
@@ -502,6 +564,10 @@ class Reader {
         p_ = save;
         break;
       }
+      if (tabBlank != SIZE_MAX) {
+        FailAt(tabBlank, "tab-indent", "a tab on an empty line inside a value on several lines (readers disagree on it)",
+               "remove the tab from the empty line");
+      }
       if (empties == 0) text += ' ';
       else text.append(static_cast<size_t>(empties), '\n');
       std::string seg;
@@ -522,6 +588,7 @@ class Reader {
   bool FlowLineIndentOk(int ind, int parentIndent) const { return ind > parentIndent; }
 
   uint32_t ParseBlockMap(int col, uint32_t firstKey) {
+    commentBefore_ = false;
     Enter();
     uint32_t map = NewNode(NodeKind::Map, Style::Block, 0);
     {
@@ -655,7 +722,11 @@ class Reader {
         }
       }
       if (indent < 0) {
-        if (At(q) == '\n' || At(q) == '\0') {
+        if (At(q) == '\0') {
+          p_ = q;
+          break;
+        }
+        if (At(q) == '\n') {
           if (spaces > maxLeadingEmpty) {
             maxLeadingEmpty = spaces;
             maxLeadingEmptyAt = ls;
@@ -664,9 +735,9 @@ class Reader {
           p_ = At(eol) == '\n' ? eol + 1 : eol;
           continue;
         }
-        if (At(q) == '\t' && whitespaceOnly) {
-          // a whitespace-only line before the indentation is known: treat as empty only
-          // when the tab lies beyond the eventual indentation; keep it simple and refuse.
+        if (At(q) == '\t') {
+          // a tab where the block scalar's indentation is being found: refused (readers
+          // disagree on whether it ends the scalar).
           FailAt(q, "tab-indent", "a tab is used for indentation; YAML indents with spaces only", "replace the tab with spaces");
         }
         if (spaces <= parentIndent) break;
@@ -675,6 +746,10 @@ class Reader {
           FailAt(maxLeadingEmptyAt, "yaml-syntax", "a blank line at the start of a block scalar has more spaces than its first line",
                  "remove the trailing spaces from the blank line");
         }
+      }
+      if (At(eol) == '\0' && whitespaceOnly && !(indent >= 0 && spaces > indent)) {
+        p_ = eol;
+        break;
       }
       if (spaces >= indent) {
         size_t from = ls + static_cast<size_t>(indent);
@@ -693,9 +768,24 @@ class Reader {
       }
       break;
     }
-    // Trailing empty lines.
+    // Trailing empty lines. A trailing line of only blanks beyond the indentation is
+    // content in YAML 1.2 but dropped by common readers: refused.
     size_t last = lines.size();
     while (last > 0 && lines[last - 1].empty) --last;
+    {
+      size_t k = last;
+      while (k > 0) {
+        const Line& l = lines[k - 1];
+        bool blanks = true;
+        for (size_t r = l.from; r < l.to; ++r) blanks = blanks && IsBlank(At(r));
+        if (!blanks) break;
+        --k;
+      }
+      if (k < last) {
+        FailAt(lines[k].from, "yaml-syntax", "a line of only spaces at the end of a block scalar (readers disagree on whether it is content)",
+               "remove the trailing spaces from the line");
+      }
+    }
     size_t trailing = lines.size() - last;
     std::string out;
     if (!folded) {
@@ -864,7 +954,13 @@ class Reader {
     int empties = 0;
     for (;;) {
       size_t ls = p_;
-      while (IsBlank(Cur())) ++p_;
+      while (IsBlank(Cur())) {
+        if (Cur() == '\t') {
+          FailAt(p_, "tab-indent", "a tab in the indentation of a quoted value's continuation line (readers disagree on it)",
+                 "replace the tab with spaces");
+        }
+        ++p_;
+      }
       if (Cur() == '\n') {
         ++empties;
         ++p_;
@@ -885,8 +981,14 @@ class Reader {
       }
       break;
     }
+    if (escaped && empties > 0) {
+      // YAML 1.2 keeps these empty lines as line feeds, but common readers (the `yaml`
+      // package among them) fold them into a space: refuse rather than guess.
+      FailAt(p_, "yaml-syntax", "an escaped line break (`\\` at the end of a line) followed by an empty line is read differently by YAML tools",
+             "write `\\n` for a line feed, or remove the empty line");
+    }
     if (escaped) {
-      out.append(static_cast<size_t>(empties), '\n');
+      // nothing: the line break is escaped away
     } else if (empties == 0) {
       out += ' ';
     } else {
@@ -915,6 +1017,13 @@ class Reader {
         if (LineIsDocMarker(ls)) FailAt(ls, "yaml-syntax", "a document marker inside a flow collection", "close the collection first");
         size_t q = ls;
         while (At(q) == ' ') ++q;
+        if (At(q) == '\t') {
+          size_t r = q;
+          while (IsBlank(At(r))) ++r;
+          if (At(r) != '\n' && At(r) != '\0' && At(r) != '#') {
+            FailAt(q, "tab-indent", "a tab is used for indentation; YAML indents with spaces only", "replace the tab with spaces");
+          }
+        }
         if (At(q) != '\n' && At(q) != '\0' && At(q) != '#' && At(q) != '\t' && static_cast<int>(q - ls) <= parentIndent) {
           FailAt(q, "yaml-syntax", "a line inside a flow collection must be indented more than its parent", "indent the line");
         }
@@ -956,7 +1065,7 @@ class Reader {
       if (colon && LineIndex(entryAt) != LineIndex(p_)) {
         FailAt(entryAt, "yaml-syntax", "a key in a flow collection must fit on one line", "write the key and its `:` on one line");
       }
-      if (colon && firstIsColl) {
+      if (firstIsColl && (colon || isMap)) {
         FailAt(entryAt, "complex-key", "a collection used as a mapping key (a complex key) is not accepted in settings.yaml",
                "use a plain or quoted string as the key");
       }
