@@ -363,7 +363,7 @@ void Session::process(bool atEnd) {
           s = DetectSignal(m);
           if (s == Signal::None) ThrowUnknownSignal(m, "the input");
         }
-        onPayload(s, m, 0, 0);
+        if (onPayload(s, m, 0, 0)) ++frames_;
         pos_ = buf_.size();
       }
       break;
@@ -444,6 +444,8 @@ void Session::processNptb(bool atEnd) {
     }
     Bytes payload(reinterpret_cast<const char*>(h + 32), size_t(len));
     if (crc32c(0, h + 32, size_t(len)) != LoadLE32(h + 12)) {
+      // the header holds, so its sequence number counts: the frame is damaged, not lost
+      if (!ring_) onSequence(off, LoadLE64(h + 16));
       diag("corrupt-payload", off, "frame " + Hex(LoadLE64(h + 16)) + " payload CRC does not match; frame skipped");
     } else if (ring_) {
       ringIndex_.push_back({LoadLE64(h + 16), {off, 32 + len}});
@@ -455,7 +457,9 @@ void Session::processNptb(bool atEnd) {
 }
 
 bool Session::endScan(std::vector<std::pair<uint64_t, uint64_t>>& order) {
+  if (ended_) throw Error("internal", "endScan called twice");
   process(true);
+  ended_ = true;
   if (fmt_ == Format::Auto && buf_.size() == pos_) throw Error("empty", "the input is empty");
   buf_.clear();
   buf_.shrink_to_fit();
@@ -476,9 +480,8 @@ void Session::feedFrame(uint64_t offset, const uint8_t* p, size_t n) {
 }
 
 void Session::finish() {
-  if (fmt_ == Format::Auto || (!ring_ && !stopped_)) {
-    process(true);
-  }
+  if (!ended_) process(true);
+  ended_ = true;
   if (fmt_ == Format::Auto) throw Error("empty", "the input is empty");
 }
 

@@ -107,6 +107,7 @@ class Session {
   bool headerDone_ = false;
   bool ring_ = false;
   bool stopped_ = false;   // truncated or fatal: ignore the rest
+  bool ended_ = false;     // endScan done
   bool inCorrupt_ = false; // scanning forward after a corrupt header
   std::vector<uint8_t> buf_;  // pending bytes (incomplete tail)
   size_t pos_ = 0;            // consumed prefix of buf_
