@@ -50,7 +50,7 @@ struct Batch {
 
 Batch Take(Handle* h, bool withSummary) {
   Batch b;
-  b.out.swap(h->s->output());
+  b.out = h->s->takeOutput();
   auto& d = h->s->diagnostics();
   for (size_t i = h->diagsSent; i < d.size(); ++i) b.diags.push_back(d[i]);
   h->diagsSent = d.size();

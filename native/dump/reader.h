@@ -78,6 +78,13 @@ class Session {
   bool isRing() const { return ring_; }
   Format format() const { return fmt_; }
   std::string& output() { return out_; }
+  // Hands over the output produced so far (the next batch starts a fresh list).
+  std::string takeOutput() {
+    std::string o;
+    o.swap(out_);
+    outFirst_ = true;
+    return o;
+  }
   std::vector<Diagnostic>& diagnostics() { return diags_; }
   std::string summaryJson() const;
   uint64_t consumed() const { return base_ + pos_; }
