@@ -377,11 +377,11 @@ void Session::processNptb(bool atEnd) {
     if (avail < 64 && !atEnd) return;
     const uint8_t* h = buf_.data() + pos_;
     if (avail < 8 || std::memcmp(h, kMagic, 8)) throw Error("bad-magic", "not a trace dump: the file does not start with the .nptb magic");
-    if (avail < 64) throw Error("bad-magic", "not a trace dump: the 64-byte header is cut short (" + Hex(avail) + " bytes)");
-    uint16_t major = LoadLE16(h + 8);
+    uint16_t major = avail >= 12 ? LoadLE16(h + 8) : 1;
     if (major != 1)
       throw Error("unsupported-version", "trace dump format " + Hex(major) + "." + Hex(LoadLE16(h + 10)) +
                                              " is not supported: this reader reads format 1 (upgrade net-profiler)");
+    if (avail < 64) throw Error("bad-magic", "not a trace dump: the 64-byte header is cut short (" + Hex(avail) + " bytes)");
     headerSize_ = LoadLE32(h + 12);
     if (headerSize_ < 64 || headerSize_ > kMaxHeader)
       throw Error("bad-magic", "not a trace dump: header size " + Hex(headerSize_) + " is outside 64 bytes to 1 MiB");
