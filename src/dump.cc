@@ -41,7 +41,7 @@ Handle* HandleArg(const Napi::CallbackInfo& info) {
 }
 
 struct Batch {
-  std::string out;
+  Session* s = nullptr;  // the output is read from the session, then cleared (memory kept)
   std::vector<Diagnostic> diags;
   std::string summary;
   bool ring = false;
@@ -50,7 +50,7 @@ struct Batch {
 
 Batch Take(Handle* h, bool withSummary) {
   Batch b;
-  b.out = h->s->takeOutput();
+  b.s = h->s.get();
   auto& d = h->s->diagnostics();
   for (size_t i = h->diagsSent; i < d.size(); ++i) b.diags.push_back(d[i]);
   h->diagsSent = d.size();
@@ -60,13 +60,10 @@ Batch Take(Handle* h, bool withSummary) {
 
 Napi::Value ToJs(Napi::Env env, Batch& b, bool binary) {
   Napi::Object r = Napi::Object::New(env);
-  if (binary) {
-    auto* owned = new std::string(std::move(b.out));
-    r.Set("out", Napi::Buffer<char>::New(env, owned->empty() ? nullptr : &(*owned)[0], owned->size(),
-                                        [](Napi::Env, char*, std::string* s) { delete s; }, owned));
-  } else {
-    r.Set("out", Napi::String::New(env, b.out));
-  }
+  const std::string& out = b.s->output();
+  if (binary) r.Set("out", Napi::Buffer<char>::Copy(env, out.data(), out.size()));
+  else r.Set("out", Napi::String::New(env, out.data(), out.size()));
+  b.s->clearOutput();
   Napi::Array diags = Napi::Array::New(env, b.diags.size());
   for (size_t i = 0; i < b.diags.size(); ++i) {
     const Diagnostic& d = b.diags[i];

@@ -251,8 +251,65 @@ static bool ValidatePacked(FieldType t, Bytes b) {
   return r.ok;
 }
 
+// Hand-written fast paths for the two messages that make up most of OTLP's bytes.
+static bool ValidateAnyValue(Bytes b, int depth);
+static bool ValidateKeyValue(Bytes b, int depth) {
+  Reader r(b);
+  uint32_t num;
+  uint8_t wire;
+  while (r.tag(num, wire)) {
+    if (num == 1) {
+      if (wire != kWLen) return false;
+      r.bytes();
+    } else if (num == 2) {
+      if (wire != kWLen) return false;
+      Bytes v = r.bytes();
+      if (!r.ok || !ValidateAnyValue(v, depth + 1)) return false;
+    } else {
+      r.skip(wire, num);
+    }
+  }
+  return r.ok;
+}
+static bool ValidateAnyValue(Bytes b, int depth) {
+  if (depth > 64) return false;
+  Reader r(b);
+  uint32_t num;
+  uint8_t wire;
+  while (r.tag(num, wire)) {
+    switch (num) {
+      case 1: case 7: if (wire != kWLen) return false; r.bytes(); break;
+      case 2: case 3: if (wire != kWVarint) return false; r.varint(); break;
+      case 4: if (wire != kWFixed64) return false; r.fixed64(); break;
+      case 5: case 6: {
+        if (wire != kWLen) return false;
+        Bytes v = r.bytes();
+        if (!r.ok) return false;
+        Reader a(v);
+        uint32_t n2;
+        uint8_t w2;
+        while (a.tag(n2, w2)) {
+          if (n2 != 1) {
+            a.skip(w2, n2);
+            continue;
+          }
+          if (w2 != kWLen) return false;
+          Bytes item = a.bytes();
+          if (!a.ok || !(num == 5 ? ValidateAnyValue(item, depth + 2) : ValidateKeyValue(item, depth + 2))) return false;
+        }
+        if (!a.ok) return false;
+        break;
+      }
+      default: r.skip(wire, num);
+    }
+  }
+  return r.ok;
+}
+
 bool Validate(const Msg* msg, Bytes bytes, int depth) {
   if (depth > 64) return false;
+  if (msg == &kKeyValueMsg) return ValidateKeyValue(bytes, depth);
+  if (msg == &kAnyValueMsg) return ValidateAnyValue(bytes, depth);
   Reader r(bytes);
   uint32_t num;
   uint8_t wire;

@@ -49,6 +49,7 @@ struct Reader {
   }
 
   uint64_t varint() {
+    if (p < end && *p < 0x80) return *p++;  // one-byte fast path
     uint64_t v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
       if (p >= end) {
@@ -106,6 +107,16 @@ struct Reader {
   // Reads a tag; returns false at the end of the message (or on failure).
   bool tag(uint32_t& field, uint8_t& wire) {
     if (!more()) return false;
+    if (*p < 0x80 && *p >= 8) {  // one-byte tag fast path
+      uint8_t t = *p++;
+      field = t >> 3;
+      wire = t & 7;
+      if (wire > 5) {
+        fail();
+        return false;
+      }
+      return true;
+    }
     uint64_t t = varint();
     field = uint32_t(t >> 3);
     wire = uint8_t(t & 7);

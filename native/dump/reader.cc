@@ -327,23 +327,55 @@ void Session::diag(Diagnostic d) {
 }
 
 void Session::feed(const uint8_t* p, size_t n) {
-  if (stopped_ || n == 0) return;
-  if (pos_ > 0) {
-    buf_.erase(buf_.begin(), buf_.begin() + ptrdiff_t(pos_));
-    base_ += pos_;
+  // Processes straight from the caller's chunk; only an incomplete tail is copied, and
+  // a tail is completed by appending just enough of the next chunk.
+  size_t used = 0;
+  while (!stopped_ && used < n) {
+    if (buf_.empty()) {
+      d_ = p + used;
+      n_ = n - used;
+      pos_ = 0;
+      base_ = fed_ + used;
+      process(false);
+      if (!stopped_) buf_.assign(d_ + pos_, d_ + n_);
+      base_ += pos_;
+      pos_ = 0;
+      break;
+    }
+    size_t tail = buf_.size();
+    size_t add = std::min(n - used, std::max<size_t>(tail, size_t(64) << 10));
+    buf_.insert(buf_.end(), p + used, p + used + add);
+    used += add;
+    d_ = buf_.data();
+    n_ = buf_.size();
     pos_ = 0;
+    process(false);
+    if (stopped_) break;
+    if (pos_ >= tail) {
+      // the tail is done: go on from the chunk itself
+      used = used - add + (pos_ - tail);
+      buf_.clear();
+      pos_ = 0;
+      continue;
+    }
+    if (used == n) {
+      buf_.erase(buf_.begin(), buf_.begin() + ptrdiff_t(pos_));
+      base_ += pos_;
+      pos_ = 0;
+    }
   }
-  buf_.insert(buf_.end(), p, p + n);
-  process(false);
+  fed_ += n;
+  d_ = nullptr;
+  n_ = 0;
 }
 
 void Session::process(bool atEnd) {
   if (stopped_) return;
   if (fmt_ == Format::Auto) {
-    size_t avail = buf_.size() - pos_;
+    size_t avail = n_ - pos_;
     if (avail < 8 && !atEnd) return;
     if (avail == 0) throw Error("empty", "the input is empty");
-    Detected d = DetectFormat(buf_.data() + pos_, avail);
+    Detected d = DetectFormat(d_ + pos_, avail);
     if (d.gzip) throw Error("gzip-input", "the input is gzip-compressed: inflate it first (the TypeScript reader does)");
     if (d.format == Format::Auto)
       throw Error("unknown-format",
@@ -356,7 +388,7 @@ void Session::process(bool atEnd) {
     case Format::CollectorProto: processCollector(atEnd); break;
     case Format::OtlpProto:
       if (atEnd) {
-        Bytes m(reinterpret_cast<const char*>(buf_.data()), buf_.size());
+        Bytes m(reinterpret_cast<const char*>(d_), n_);
         Signal s = o_.signal;
         if (s == Signal::None) {
           if (m.empty()) throw Error("empty", "the input is empty");
@@ -364,7 +396,7 @@ void Session::process(bool atEnd) {
           if (s == Signal::None) ThrowUnknownSignal(m, "the input");
         }
         if (onPayload(s, m, 0, 0)) ++frames_;
-        pos_ = buf_.size();
+        pos_ = n_;
       }
       break;
     default: break;
@@ -373,9 +405,9 @@ void Session::process(bool atEnd) {
 
 void Session::processNptb(bool atEnd) {
   if (!headerDone_) {
-    size_t avail = buf_.size() - pos_;
+    size_t avail = n_ - pos_;
     if (avail < 64 && !atEnd) return;
-    const uint8_t* h = buf_.data() + pos_;
+    const uint8_t* h = d_ + pos_;
     if (avail < 8 || std::memcmp(h, kMagic, 8)) throw Error("bad-magic", "not a trace dump: the file does not start with the .nptb magic");
     uint16_t major = avail >= 12 ? LoadLE16(h + 8) : 1;
     if (major != 1)
@@ -398,23 +430,23 @@ void Session::processNptb(bool atEnd) {
   while (!stopped_) {
     uint64_t off = base_ + pos_;
     uint64_t aligned = (off + 7) & ~uint64_t(7);
-    size_t avail = buf_.size() - pos_;
+    size_t avail = n_ - pos_;
     if (aligned != off) {
       if (avail < aligned - off) {
-        if (atEnd) pos_ = buf_.size();
+        if (atEnd) pos_ = n_;
         return;
       }
       pos_ += size_t(aligned - off);
       off = aligned;
-      avail = buf_.size() - pos_;
+      avail = n_ - pos_;
     }
     if (avail == 0) return;
-    const uint8_t* h = buf_.data() + pos_;
+    const uint8_t* h = d_ + pos_;
     if (avail < 32) {
       if (!atEnd) return;
       bool zeros = std::all_of(h, h + avail, [](uint8_t b) { return b == 0; });
       if (!inCorrupt_ && !zeros) diag("truncated", off, "the file ends inside a frame header (" + Hex(avail) + " of 32 bytes): a torn last write");
-      pos_ = buf_.size();
+      pos_ = n_;
       return;
     }
     bool good = !std::memcmp(h, kSync, 4) && crc32c(0, h, 24) == LoadLE32(h + 24);
@@ -439,7 +471,7 @@ void Session::processNptb(bool atEnd) {
            "frame " + Hex(LoadLE64(h + 16)) + " runs past the end of the file (" + Hex(avail - 32) + " of " + Hex(len) +
                " payload bytes): a torn last write; every earlier frame stands");
       stopped_ = true;
-      pos_ = buf_.size();
+      pos_ = n_;
       return;
     }
     Bytes payload(reinterpret_cast<const char*>(h + 32), size_t(len));
@@ -458,11 +490,16 @@ void Session::processNptb(bool atEnd) {
 
 bool Session::endScan(std::vector<std::pair<uint64_t, uint64_t>>& order) {
   if (ended_) throw Error("internal", "endScan called twice");
+  d_ = buf_.data();
+  n_ = buf_.size();
+  pos_ = 0;
   process(true);
   ended_ = true;
-  if (fmt_ == Format::Auto && buf_.size() == pos_) throw Error("empty", "the input is empty");
+  if (fmt_ == Format::Auto) throw Error("empty", "the input is empty");
   buf_.clear();
   buf_.shrink_to_fit();
+  d_ = nullptr;
+  n_ = 0;
   base_ += pos_;
   pos_ = 0;
   if (!ring_) return false;
@@ -480,7 +517,12 @@ void Session::feedFrame(uint64_t offset, const uint8_t* p, size_t n) {
 }
 
 void Session::finish() {
-  if (!ended_) process(true);
+  if (!ended_) {
+    d_ = buf_.data();
+    n_ = buf_.size();
+    pos_ = 0;
+    process(true);
+  }
   ended_ = true;
   if (fmt_ == Format::Auto) throw Error("empty", "the input is empty");
 }
@@ -728,9 +770,9 @@ bool Session::onPayload(Signal s, Bytes payload, uint64_t off, uint64_t frame) {
 
 void Session::processJsonl(bool atEnd) {
   while (!stopped_) {
-    size_t avail = buf_.size() - pos_;
+    size_t avail = n_ - pos_;
     if (avail == 0) return;
-    const uint8_t* p = buf_.data() + pos_;
+    const uint8_t* p = d_ + pos_;
     const uint8_t* nl = static_cast<const uint8_t*>(std::memchr(p, '\n', avail));
     size_t len;
     if (nl) len = size_t(nl - p);
@@ -769,10 +811,10 @@ void Session::processJsonl(bool atEnd) {
 
 void Session::processCollector(bool atEnd) {
   while (!stopped_) {
-    size_t avail = buf_.size() - pos_;
+    size_t avail = n_ - pos_;
     if (avail == 0) return;
     uint64_t off = base_ + pos_;
-    const uint8_t* p = buf_.data() + pos_;
+    const uint8_t* p = d_ + pos_;
     if (avail < 4) {
       if (atEnd) {
         diag("truncated", off, "the file ends inside a message length prefix: a torn last write");

@@ -87,7 +87,11 @@ class Session {
   }
   std::vector<Diagnostic>& diagnostics() { return diags_; }
   std::string summaryJson() const;
-  uint64_t consumed() const { return base_ + pos_; }
+  // Empties the output (keeping its memory) for the next batch.
+  void clearOutput() {
+    out_.clear();
+    outFirst_ = true;
+  }
 
  private:
   void diag(Diagnostic d);
@@ -117,8 +121,11 @@ class Session {
   bool ended_ = false;     // endScan done
   bool inCorrupt_ = false; // scanning forward after a corrupt header
   std::vector<uint8_t> buf_;  // pending bytes (incomplete tail)
-  size_t pos_ = 0;            // consumed prefix of buf_
-  uint64_t base_ = 0;         // file offset of buf_[0]
+  const uint8_t* d_ = nullptr;  // the bytes being processed (a chunk, or buf_)
+  size_t n_ = 0;
+  size_t pos_ = 0;            // consumed prefix of d_
+  uint64_t base_ = 0;         // file offset of d_[0]
+  uint64_t fed_ = 0;          // bytes fed before the current chunk
   uint64_t headerSize_ = 64;
   std::vector<std::pair<uint64_t, std::pair<uint64_t, uint64_t>>> ringIndex_;  // seq -> (offset, size)
 
