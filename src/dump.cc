@@ -1,6 +1,7 @@
 // Glue for native/dump: a streaming reader session held by JS as an External. Each
 // call hands over a big chunk and returns everything it produced (a batch of JSON
 // text or protobuf bytes, plus new diagnostics): one crossing per chunk, never per span.
+#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
@@ -63,6 +64,26 @@ Napi::Value ToJs(Napi::Env env, Batch& b, bool binary) {
   const std::string& out = b.s->output();
   if (binary) r.Set("out", Napi::Buffer<char>::Copy(env, out.data(), out.size()));
   else r.Set("out", Napi::String::New(env, out.data(), out.size()));
+  auto& c = b.s->columns();
+  if (c.count) {
+    auto f64 = [&](const std::vector<double>& v) {
+      auto ab = Napi::ArrayBuffer::New(env, v.size() * sizeof(double));
+      if (!v.empty()) std::memcpy(ab.Data(), v.data(), v.size() * sizeof(double));
+      return Napi::Float64Array::New(env, v.size(), ab, 0);
+    };
+    Napi::Object cols = Napi::Object::New(env);
+    cols.Set("text", Napi::String::New(env, c.text.data(), c.text.size()));
+    auto bb = Napi::ArrayBuffer::New(env, c.bounds.size() * 4);
+    std::memcpy(bb.Data(), c.bounds.data(), c.bounds.size() * 4);
+    cols.Set("bounds", Napi::Uint32Array::New(env, c.bounds.size(), bb, 0));
+    cols.Set("span", f64(c.span));
+    cols.Set("attr", f64(c.attr));
+    cols.Set("event", f64(c.event));
+    cols.Set("link", f64(c.link));
+    cols.Set("resources", f64(c.resources));
+    cols.Set("scopes", f64(c.scopes));
+    r.Set("columns", cols);
+  }
   b.s->clearOutput();
   Napi::Array diags = Napi::Array::New(env, b.diags.size());
   for (size_t i = 0; i < b.diags.size(); ++i) {
@@ -111,6 +132,7 @@ np::dump::Options OptionsOf(Napi::Env env, Napi::Value v) {
   else if (mode == "otlp-json") opt.mode = M::OtlpJson;
   else if (mode == "otlp-proto") opt.mode = M::OtlpProto;
   else if (mode == "frames") opt.mode = M::Frames;
+  else if (mode == "span-columns") opt.mode = M::SpanCols;
   else throw Napi::TypeError::New(env, "unknown mode " + mode);
   opt.strict = o.Get("strict").ToBoolean();
   opt.spanFrame = o.Get("spanFrame").ToBoolean();

@@ -6,6 +6,7 @@
 import { DumpSource, parseObjects, runPass } from './reader';
 import type { FrameInfo, LogRecord, MetricPoint, ReadOptions, Span } from './types';
 import { NetProfilerError } from '../errors';
+import { spansFromColumns } from './columns';
 
 /** Options of {@link spansOf}. */
 export interface SpanOptions extends ReadOptions {
@@ -32,8 +33,11 @@ export function traceIdBytes(id: string): Buffer {
 
 /** The spans of a dump in file order (ring snapshots: in sequence order). */
 export function spansOf(source: DumpSource, options: SpanOptions = {}): AsyncGenerator<Span> {
-  const traceId = options.traceId !== undefined ? traceIdBytes(options.traceId) : undefined;
-  return objects<Span>(source, options, { mode: 'spans', spanFrame: Boolean(options.withFrame), ...(traceId ? { traceId } : {}) });
+  if (options.traceId !== undefined) traceIdBytes(options.traceId);
+  const batches = spanBatchesOf(source, options);
+  return (async function* () {
+    for await (const batch of batches) yield* batch;
+  })();
 }
 
 /**
@@ -42,10 +46,10 @@ export function spansOf(source: DumpSource, options: SpanOptions = {}): AsyncGen
  */
 export async function* spanBatchesOf(source: DumpSource, options: SpanOptions = {}): AsyncGenerator<Span[]> {
   const traceId = options.traceId !== undefined ? traceIdBytes(options.traceId) : undefined;
-  const pass = runPass(source, options, { mode: 'spans', spanFrame: Boolean(options.withFrame), ...(traceId ? { traceId } : {}) });
+  const pass = runPass(source, options, { mode: 'span-columns', ...(traceId ? { traceId } : {}) });
+  const withFrame = Boolean(options.withFrame);
   for await (const b of pass.batches) {
-    const items = parseObjects<Span>(b.out);
-    if (items.length) yield items;
+    if (b.columns) yield spansFromColumns(b.columns, withFrame);
   }
 }
 

@@ -10,7 +10,7 @@ export interface NativeDumpOptions {
   format?: string;
   signal?: string;
   outSignal?: string;
-  mode: 'summary' | 'spans' | 'points' | 'logs' | 'otlp-json' | 'otlp-proto' | 'frames';
+  mode: 'summary' | 'spans' | 'span-columns' | 'points' | 'logs' | 'otlp-json' | 'otlp-proto' | 'frames';
   strict?: boolean;
   spanFrame?: boolean;
   traceId?: Uint8Array;
@@ -22,6 +22,7 @@ export interface NativeBatch {
   diagnostics: Array<{ code: string; offset: number; message: string; missing?: number; spans?: number; metricPoints?: number; logRecords?: number }>;
   summary?: string;
   ringOrder?: number[];
+  columns?: import('./columns').SpanColumns;
 }
 
 /** Opaque native session. @internal */

@@ -117,6 +117,38 @@ async function openInput(src: DumpSource, name: string, chunkSize: number): Prom
       }
       return b.subarray(0, got);
     };
+    // Plain files: two buffers, reused; the next chunk is read while the native reader
+    // decodes the current one (it keeps no reference once its call returns).
+    const reused = (async function* () {
+      const bufs = [Buffer.allocUnsafe(chunkSize), Buffer.allocUnsafe(chunkSize)];
+      const into = async (b: Buffer, o: number) => {
+        let got = 0;
+        while (got < b.length) {
+          const r = await fh.read(b, got, b.length - got, o + got);
+          if (r.bytesRead === 0) break;
+          got += r.bytesRead;
+        }
+        return b.subarray(0, got);
+      };
+      let k = 0;
+      let off = 0;
+      let pending = into(bufs[0]!, 0);
+      while (true) {
+        let b: Buffer;
+        try {
+          b = await pending;
+        } catch (err) {
+          throw fileError(err, name);
+        }
+        if (b.length === 0) return;
+        off += b.length;
+        k ^= 1;
+        pending = into(bufs[k]!, off);
+        pending.catch(() => undefined);
+        yield b;
+      }
+    })();
+    // gzip files: fresh buffers (zlib may hold on to its input)
     const raw = (async function* () {
       let off = 0;
       while (true) {
@@ -134,7 +166,7 @@ async function openInput(src: DumpSource, name: string, chunkSize: number): Prom
     if (gzip) {
       return { chunks: inflate(Readable.from(raw), name), gzip, total, close: () => fh.close() };
     }
-    return { chunks: raw, readAt, total, gzip, close: () => fh.close() };
+    return { chunks: reused, readAt, total, gzip, close: () => fh.close() };
   }
   // a stream: peek at the first bytes for gzip
   const it = (src as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();

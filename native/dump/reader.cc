@@ -706,6 +706,14 @@ bool Session::onPayload(Signal s, Bytes payload, uint64_t off, uint64_t frame) {
       }
       for (auto& sc : tv_.scopes)
         if (sc.hasService && (services_.empty() || *services_.rbegin() != sc.serviceName)) services_.emplace(sc.serviceName);
+    } else if (m == Mode::SpanCols) {
+      std::vector<std::pair<uint32_t, uint32_t>> ctx;
+      ctx.reserve(tv_.scopes.size());
+      for (auto& sc : tv_.scopes) ctx.push_back(cols_.intern(sc));
+      for (auto& sp : tv_.spans) {
+        if (!o_.traceFilter.empty() && sp.traceId != o_.traceFilter) continue;
+        cols_.addSpan(sp, ctx[sp.scope], frame);
+      }
     } else if (m == Mode::Spans) {
       for (auto& sp : tv_.spans) {
         if (!o_.traceFilter.empty() && sp.traceId != o_.traceFilter) continue;

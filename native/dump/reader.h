@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "dump/columns.h"
 #include "dump/otlp_schema.h"
 #include "dump/traces.h"
 
@@ -30,6 +31,7 @@ enum class Mode : uint8_t {
   OtlpJson,   // OTLP/JSON lines, one per payload
   OtlpProto,  // one export request of `outSignal`, as protobuf (payloads concatenated)
   Frames,     // one JSON object per frame / message
+  SpanCols,   // spans in columns (columns())
 };
 
 struct Options {
@@ -87,10 +89,12 @@ class Session {
   }
   std::vector<Diagnostic>& diagnostics() { return diags_; }
   std::string summaryJson() const;
+  SpanColumns& columns() { return cols_; }
   // Empties the output (keeping its memory) for the next batch.
   void clearOutput() {
     out_.clear();
     outFirst_ = true;
+    cols_.clear();
   }
 
  private:
@@ -134,6 +138,7 @@ class Session {
   std::string scratch_;
   std::string out_;
   bool outFirst_ = true;
+  SpanColumns cols_;
   std::vector<Diagnostic> diags_;
   bool haveSeq_ = false;
   uint64_t lastSeq_ = 0, firstSeq_ = 0;
