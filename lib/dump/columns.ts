@@ -28,7 +28,9 @@ export function spansFromColumns(c: SpanColumns, withFrame: boolean): Span[] {
   const text = c.text;
   const B = c.bounds;
   const A = c.attr;
-  const str = (k: number) => text.substring(B[k]!, B[k + 1]!);
+  // strings repeated in the batch (keys, names) are sent once: slice each once
+  const cache: Array<string | undefined> = new Array(B.length - 1);
+  const str = (k: number): string => cache[k] ?? (cache[k] = text.substring(B[k]!, B[k + 1]!));
   const attrs = (begin: number, end: number): Attributes => {
     const o: Attributes = {};
     for (let i = begin * ATTR, e = end * ATTR; i < e; i += ATTR) {

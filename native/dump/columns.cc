@@ -46,6 +46,15 @@ uint32_t SpanColumns::add(std::string_view s) {
   return uint32_t(bounds.size() - 2);
 }
 
+uint32_t SpanColumns::addShort(std::string_view s) {
+  if (s.size() > 48) return add(s);
+  auto it = shortIndex.find(std::string(s));
+  if (it != shortIndex.end()) return it->second;
+  uint32_t k = add(s);
+  shortIndex.emplace(std::string(s), k);
+  return k;
+}
+
 uint32_t SpanColumns::addHex(std::string_view b) {
   static const char* hex = "0123456789abcdef";
   for (unsigned char c : b) {
@@ -89,7 +98,7 @@ void SpanColumns::attributes(Bytes message, uint32_t field, double& begin, doubl
         hasValue = true;
       } else kv.skip(w2, n2);
     }
-    double k = add(key), kind = kAttrNull, val = 0;
+    double k = addShort(key), kind = kAttrNull, val = 0;
     if (hasValue) {
       // the last member of the oneof that is set
       Reader av(value);
@@ -105,7 +114,7 @@ void SpanColumns::attributes(Bytes message, uint32_t field, double& begin, doubl
       if (at) {
         Reader v(at, size_t(value.data() + value.size() - reinterpret_cast<const char*>(at)));
         switch (which) {
-          case 1: kind = kAttrString; val = add(v.bytes()); break;
+          case 1: kind = kAttrString; val = addShort(v.bytes()); break;
           case 2: kind = kAttrBool; val = v.varint() ? 1 : 0; break;
           case 3: {
             int64_t i = int64_t(v.varint());
@@ -198,8 +207,8 @@ void SpanColumns::addSpan(const SpanView& s, std::pair<uint32_t, uint32_t> ctx, 
   f[0] = addHex(s.traceId);
   f[1] = addHex(s.spanId);
   f[2] = addHex(s.parentSpanId);
-  f[3] = add(s.traceState);
-  f[4] = add(s.name);
+  f[3] = addShort(s.traceState);
+  f[4] = addShort(s.name);
   f[5] = s.kind;
   f[6] = s.flags;
   f[7] = addU64(s.start);
@@ -211,7 +220,7 @@ void SpanColumns::addSpan(const SpanView& s, std::pair<uint32_t, uint32_t> ctx, 
   f[10] = ae;
   f[11] = s.droppedAttrs;
   f[12] = statusCode;
-  f[13] = add(statusMsg);
+  f[13] = addShort(statusMsg);
   f = &span[at];
   f[14] = double(event.size() / kEventStride);
   f[17] = double(link.size() / kLinkStride);
@@ -233,7 +242,7 @@ void SpanColumns::addSpan(const SpanView& s, std::pair<uint32_t, uint32_t> ctx, 
         else if (n2 == 4 && w2 == kWVarint) dropped = uint32_t(e.varint());
         else e.skip(w2, n2);
       }
-      double nm = add(name), tm = addU64(t), b, en;
+      double nm = addShort(name), tm = addU64(t), b, en;
       attributes(ev, 3, b, en);
       event.insert(event.end(), {nm, tm, b, en, double(dropped)});
     } else if (num == 13 && wire == kWLen) {
@@ -251,7 +260,7 @@ void SpanColumns::addSpan(const SpanView& s, std::pair<uint32_t, uint32_t> ctx, 
         else if (n2 == 6 && w2 == kWFixed32) flags = l.fixed32();
         else l.skip(w2, n2);
       }
-      double a = addHex(tid), b2 = addHex(sid), c = add(ts), b, en;
+      double a = addHex(tid), b2 = addHex(sid), c = addShort(ts), b, en;
       attributes(lk, 4, b, en);
       link.insert(link.end(), {a, b2, c, double(flags), b, en, double(dropped)});
     } else {

@@ -26,6 +26,7 @@ struct SpanColumns {
   std::vector<double> span, attr, event, link;
   std::vector<double> resources, scopes;  // string index of each table entry's JSON
   std::unordered_map<std::string, uint32_t> resIndex, scopeIndex;
+  std::unordered_map<std::string, uint32_t> shortIndex;  // short strings, once per batch
   uint64_t count = 0;
 
   void clear() {
@@ -39,11 +40,14 @@ struct SpanColumns {
     scopes.clear();
     resIndex.clear();
     scopeIndex.clear();
+    shortIndex.clear();
     count = 0;
     u16_ = 0;
   }
   // Appends a string (invalid UTF-8 replaced by U+FFFD); returns its index.
   uint32_t add(std::string_view s);
+  // Same, but a short string already in the batch is not repeated (keys, names, enums).
+  uint32_t addShort(std::string_view s);
   uint32_t addHex(std::string_view bytes);
   uint32_t addU64(uint64_t v);
   // Table indexes of a scope's resource and scope (once per scope of a payload).
