@@ -234,7 +234,14 @@ export function runPass(src: DumpSource, o: ReadOptions, native: Omit<NativeDump
       let read = 0;
       let ringKeep: Buffer[] | null = input.readAt ? null : [];
       let first = true;
-      for await (const chunk of input.chunks) {
+      // Pipelined: the native reader decodes chunk k+1 while the consumer handles the
+      // batch of chunk k. A chunk's buffer is reused only after its feed has returned.
+      const it = input.chunks[Symbol.asyncIterator]();
+      let prev: NativeBatch | null = null;
+      while (true) {
+        const r = await it.next();
+        if (r.done) break;
+        const chunk = r.value;
         if (first) {
           first = false;
           const ring = chunk.length >= 20 && chunk.subarray(0, 8).equals(MAGIC) && (chunk.readUInt32LE(16) & 1) === 1 && (o.format ?? 'auto') !== 'otlp-jsonl';
@@ -242,12 +249,17 @@ export function runPass(src: DumpSource, o: ReadOptions, native: Omit<NativeDump
         }
         if (ringKeep) ringKeep.push(chunk);
         read += chunk.length;
-        const b = await n.dumpFeed(h, chunk).catch((e: unknown) => {
+        const feed = n.dumpFeed(h, chunk);
+        feed.catch(() => undefined);
+        if (prev) yield note(prev);
+        try {
+          prev = await feed;
+        } catch (e) {
           throw mapNativeError(e, name);
-        });
+        }
         o.onProgress?.(read, input.gzip ? undefined : input.total);
-        yield note(b);
       }
+      if (prev) yield note(prev);
       let end: NativeBatch;
       try {
         end = n.dumpEndScan(h);
