@@ -123,12 +123,15 @@ function time(fn) {
   if (process.env.NP_BENCH_BIG !== '0') {
     const big = path.join(dataDir, 'lambda-1100MiB.nptb');
     makeFile(big, 1100 * MiB, pool);
-    const script = `const d=require(${JSON.stringify(path.join(__dirname, '../dist/dump'))});d.summarize(${JSON.stringify(big)}).then(s=>{console.log(JSON.stringify({spans:s.spans,maxRSS:process.resourceUsage().maxRSS}))})`;
+    // peak RSS from /proc (VmHWM, in KiB): getrusage's maxrss would include the parent's
+    // high-water mark, inherited across fork.
+    const hwmFn = `const hwm=()=>Number(/VmHWM:\\s+(\\d+)/.exec(require('fs').readFileSync('/proc/self/status','utf8'))[1]);`;
+    const script = hwmFn + `const d=require(${JSON.stringify(path.join(__dirname, '../dist/dump'))});d.summarize(${JSON.stringify(big)}).then(s=>{console.log(JSON.stringify({spans:s.spans,maxRSS:hwm()}))})`;
     const t0 = Date.now();
     const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
     const t1 = Date.now();
     console.log(`memory: summarize of ${(fs.statSync(big).size / MiB).toFixed(0)} MiB: peak RSS ${(out.maxRSS / 1024).toFixed(0)} MiB, ${out.spans} spans, ${((t1 - t0) / 1000).toFixed(1)} s`);
-    const script2 = `const d=require(${JSON.stringify(path.join(__dirname, '../dist/dump'))});(async()=>{let n=0;for await (const b of d.spanBatchesOf(${JSON.stringify(big)})) n+=b.length;console.log(JSON.stringify({spans:n,maxRSS:process.resourceUsage().maxRSS}))})()`;
+    const script2 = hwmFn + `const d=require(${JSON.stringify(path.join(__dirname, '../dist/dump'))});(async()=>{let n=0;for await (const b of d.spanBatchesOf(${JSON.stringify(big)})) n+=b.length;console.log(JSON.stringify({spans:n,maxRSS:hwm()}))})()`;
     const out2 = JSON.parse(execFileSync(process.execPath, ['-e', script2], { encoding: 'utf8' }));
     console.log(`memory: span iteration of the same file: peak RSS ${(out2.maxRSS / 1024).toFixed(0)} MiB, ${out2.spans} spans`);
   }

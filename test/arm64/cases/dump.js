@@ -18,6 +18,10 @@ module.exports = (addon, root) => {
       const o = addon.dumpDecode(bytes, { mode, signal: name.endsWith('.pb') ? 'traces' : '' }).out;
       r[mode] = `${o.length}:${sha(o)}`;
     }
+    const cols = addon.dumpDecode(bytes, { mode: 'span-columns', signal: name.endsWith('.pb') ? 'traces' : '' }).columns;
+    r['span-columns'] = cols
+      ? sha(JSON.stringify([cols.text, Array.from(cols.bounds), Array.from(cols.span), Array.from(cols.attr), Array.from(cols.event), Array.from(cols.link)]))
+      : 'none';
     out[name] = r;
   }
   return out;
