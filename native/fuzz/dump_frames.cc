@@ -36,6 +36,7 @@ static void Run(const uint8_t* data, size_t size, Mode mode, bool strict, size_t
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Run(data, size, Mode::Summary, false, 0, Format::Auto);
   Run(data, size, Mode::Spans, false, 7, Format::Nptb);
+  Run(data, size, Mode::SpanCols, false, 13, Format::Auto);
   Run(data, size, Mode::Frames, true, 0, Format::Nptb);
   Run(data, size, Mode::OtlpJson, false, 64, Format::Auto);
   Run(data, size, Mode::Points, false, 0, Format::CollectorProto);

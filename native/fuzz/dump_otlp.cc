@@ -15,7 +15,7 @@ using namespace np::dump;
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Bytes b(reinterpret_cast<const char*>(data), size);
   (void)DetectSignal(b);
-  for (Mode mode : {Mode::Summary, Mode::Spans, Mode::Points, Mode::Logs, Mode::OtlpJson, Mode::OtlpProto}) {
+  for (Mode mode : {Mode::Summary, Mode::Spans, Mode::SpanCols, Mode::Points, Mode::Logs, Mode::OtlpJson, Mode::OtlpProto}) {
     for (Signal sig : {Signal::Traces, Signal::Metrics, Signal::Logs}) {
       Options o;
       o.mode = mode;
