@@ -7,6 +7,7 @@ import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as http from 'http';
 import * as net from 'net';
 import { needTool } from './tools';
+import { BIN, ROOT } from './cli';
 
 /** True when `python3 -m moto.server` can run here (skips locally, fails under CI=true). */
 export function needMoto(): boolean {
@@ -185,10 +186,18 @@ export async function startProxy(target: Moto): Promise<FaultProxy> {
           upRes.on('end', () => {
             let body = Buffer.concat(parts);
             const outHeaders = { ...upRes.headers };
-            if (proxy.rewrite && /json/.test(String(upRes.headers['content-type'] ?? '')) && body.length > 0) {
-              const changed = proxy.rewrite(seen, JSON.parse(body.toString('utf8')));
-              body = Buffer.from(JSON.stringify(changed));
+            let parsed: unknown;
+            if (proxy.rewrite && body.length > 0 && body[0] === 0x7b) {
+              try {
+                parsed = JSON.parse(body.toString('utf8'));
+              } catch {
+                parsed = undefined;
+              }
+            }
+            if (proxy.rewrite && parsed !== undefined) {
+              body = Buffer.from(JSON.stringify(proxy.rewrite(seen, parsed)));
               outHeaders['content-length'] = String(body.length);
+              delete outHeaders['transfer-encoding'];
             }
             res.writeHead(upRes.statusCode ?? 502, outHeaders);
             res.end(body);
@@ -205,6 +214,26 @@ export async function startProxy(target: Moto): Promise<FaultProxy> {
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return proxy;
+}
+
+/**
+ * Runs the real `net-profiler` bin without blocking this process (the proxy and the
+ * range servers of the tests live in it and must keep answering).
+ */
+export function cliAsync(args: string[], env: Record<string, string> = {}, timeoutMs = 120_000): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const t = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(t);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+  });
 }
 
 /** Runs the AWS CLI against `moto` and returns its parsed JSON output (throws on failure). */
