@@ -71,7 +71,7 @@ class PromiseWorker : public Napi::AsyncWorker {
 
   static Napi::Promise Start(Napi::Env env, Work work, Done done, std::vector<Napi::Value> keepAlive = {}) {
     auto* w = new PromiseWorker(env, std::move(work), std::move(done));
-    for (size_t i = 0; i < keepAlive.size(); ++i) w->Receiver().Set(static_cast<uint32_t>(i), keepAlive[i]);
+    for (size_t i = 0; i < keepAlive.size(); ++i) w->keep_.Set(static_cast<uint32_t>(i), keepAlive[i]);
     Napi::Promise p = w->deferred_.Promise();
     w->Queue();
     return p;
@@ -106,11 +106,13 @@ class PromiseWorker : public Napi::AsyncWorker {
 
  private:
   PromiseWorker(Napi::Env env, Work work, Done done)
-      : Napi::AsyncWorker(Napi::Object::New(env), "net-profiler"),
+      : Napi::AsyncWorker(env, "net-profiler"),
+        keep_(Napi::Persistent(Napi::Object::New(env))),
         deferred_(Napi::Promise::Deferred::New(env)),
         work_(std::move(work)),
         done_(std::move(done)) {}
 
+  Napi::ObjectReference keep_;  // keeps the input Buffers alive while the work runs
   Napi::Promise::Deferred deferred_;
   Work work_;
   Done done_;

@@ -1,0 +1,298 @@
+// Glue for native/zip: the deterministic layer ZIP writer and the hostile-ZIP reader.
+// Batches cross the boundary (many entries per call); compression and verification run
+// as async work on Node's pool. Reader refusals come back as {error: {code, entry,
+// message}} values rather than exceptions, so callers (and the arm64 smoke run, where a
+// thrown JS exception hangs V8 under qemu) never need try/catch for hostile input.
+#include <memory>
+
+#include "glue.h"
+#include "zip/zip.h"
+
+namespace {
+
+using np::glue::BytesArg;
+
+Napi::Buffer<uint8_t> ToBuffer(Napi::Env env, std::vector<uint8_t>&& bytes) {
+  if (bytes.empty()) return Napi::Buffer<uint8_t>::New(env, 0);
+  auto* owned = new std::vector<uint8_t>(std::move(bytes));
+  return Napi::Buffer<uint8_t>::New(
+      env, owned->data(), owned->size(), [](Napi::Env, uint8_t*, std::vector<uint8_t>* v) { delete v; }, owned);
+}
+
+uint64_t U64Prop(Napi::Object o, const char* key, uint64_t def = 0) {
+  Napi::Value v = o.Get(key);
+  if (v.IsUndefined()) return def;
+  if (!v.IsNumber()) throw Napi::TypeError::New(o.Env(), std::string(key) + " must be a number");
+  double d = v.As<Napi::Number>().DoubleValue();
+  if (!(d >= 0) || d > 9007199254740991.0) throw Napi::TypeError::New(o.Env(), std::string(key) + " must be a non-negative integer");
+  return static_cast<uint64_t>(d);
+}
+
+std::string StrProp(Napi::Object o, const char* key) {
+  Napi::Value v = o.Get(key);
+  if (v.IsBuffer()) {
+    auto b = v.As<Napi::Buffer<char>>();
+    return std::string(b.Data(), b.Length());
+  }
+  if (!v.IsString()) throw Napi::TypeError::New(o.Env(), std::string(key) + " must be a string or Buffer");
+  return v.As<Napi::String>().Utf8Value();
+}
+
+np::zip::Limits LimitsArg(const Napi::CallbackInfo& info, size_t i) {
+  np::zip::Limits l;
+  if (info.Length() > i && info[i].IsObject()) {
+    auto o = info[i].As<Napi::Object>();
+    l.max_total = U64Prop(o, "maxUnzippedBytes", l.max_total);
+    l.max_ratio = static_cast<uint32_t>(U64Prop(o, "maxRatio", l.max_ratio));
+    l.ratio_min_size = U64Prop(o, "ratioMinSize", l.ratio_min_size);
+    if (l.max_ratio == 0) throw Napi::TypeError::New(info.Env(), "maxRatio must be at least 1");
+  }
+  return l;
+}
+
+Napi::Object ErrorValue(Napi::Env env, const np::zip::ZipError& e) {
+  auto err = Napi::Object::New(env);
+  err.Set("code", e.code());
+  err.Set("entry", e.entry());
+  err.Set("message", e.what());
+  auto r = Napi::Object::New(env);
+  r.Set("error", err);
+  return r;
+}
+
+Napi::Object EntryValue(Napi::Env env, const np::zip::Entry& e) {
+  auto o = Napi::Object::New(env);
+  o.Set("name", Napi::Buffer<char>::Copy(env, e.name.data(), e.name.size()));
+  o.Set("dir", e.dir);
+  o.Set("mode", e.mode);
+  o.Set("madeBy", e.made_by);
+  o.Set("flags", e.flags);
+  o.Set("method", e.method);
+  o.Set("crc32", e.crc32);
+  o.Set("externalAttr", e.external_attr);
+  o.Set("compressedSize", static_cast<double>(e.compressed));
+  o.Set("size", static_cast<double>(e.uncompressed));
+  o.Set("localOffset", static_cast<double>(e.local_offset));
+  o.Set("dataOffset", static_cast<double>(e.data_offset));
+  return o;
+}
+
+Napi::Object DirectoryValue(Napi::Env env, const np::zip::Directory& d) {
+  auto o = Napi::Object::New(env);
+  auto arr = Napi::Array::New(env, d.entries.size());
+  for (size_t i = 0; i < d.entries.size(); ++i) arr.Set(static_cast<uint32_t>(i), EntryValue(env, d.entries[i]));
+  o.Set("complete", true);
+  o.Set("entries", arr);
+  o.Set("cdOffset", static_cast<double>(d.cd_offset));
+  o.Set("cdSize", static_cast<double>(d.cd_size));
+  o.Set("unzippedBytes", static_cast<double>(d.unzipped));
+  o.Set("zip64", d.zip64);
+  o.Set("comment", Napi::Buffer<char>::Copy(env, d.comment.data(), d.comment.size()));
+  return o;
+}
+
+// zipCompress(items, level, dosDateTime) -> Promise<{records: Buffer, entries: [...]}>
+// item: {name, mode, dir?, data?: Uint8Array} or a copied entry {name, mode, raw: Uint8Array,
+// crc32, size, method}.
+Napi::Value ZipCompress(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsArray()) throw Napi::TypeError::New(env, "items must be an array");
+  auto arr = info[0].As<Napi::Array>();
+  int level = info[1].As<Napi::Number>().Int32Value();
+  uint32_t dos = info[2].As<Napi::Number>().Uint32Value();
+  auto items = std::make_shared<std::vector<np::zip::WriteItem>>(arr.Length());
+  for (uint32_t i = 0; i < arr.Length(); ++i) {
+    auto o = arr.Get(i).As<Napi::Object>();
+    auto& w = (*items)[i];
+    w.name = StrProp(o, "name");
+    w.mode = static_cast<uint32_t>(U64Prop(o, "mode", 0644));
+    w.dir = o.Get("dir").ToBoolean();
+    Napi::Value raw = o.Get("raw");
+    Napi::Value data = raw.IsUndefined() ? o.Get("data") : raw;
+    if (!data.IsUndefined()) {
+      if (!data.IsTypedArray()) throw Napi::TypeError::New(env, "data must be a Uint8Array");
+      auto a = data.As<Napi::Uint8Array>();
+      w.data = a.Data();
+      w.size = a.ByteLength();
+    }
+    if (!raw.IsUndefined()) {
+      w.raw = true;
+      w.crc32 = static_cast<uint32_t>(U64Prop(o, "crc32"));
+      w.uncompressed = U64Prop(o, "size");
+      w.method = static_cast<uint16_t>(U64Prop(o, "method"));
+    }
+  }
+  struct Result {
+    std::vector<uint8_t> bytes;
+    std::vector<np::zip::Record> meta;
+  };
+  return np::glue::PromiseWorker<Result>::Start(
+      env,
+      [items, level, dos]() {
+        Result r;
+        r.meta.reserve(items->size());
+        for (auto& it : *items) {
+          auto rec = np::zip::MakeRecord(it, level, dos);
+          if (r.bytes.empty()) r.bytes = std::move(rec.bytes);
+          else r.bytes.insert(r.bytes.end(), rec.bytes.begin(), rec.bytes.end());
+          rec.bytes.clear();
+          rec.bytes.shrink_to_fit();
+          r.meta.push_back(std::move(rec));
+        }
+        return r;
+      },
+      [items](Napi::Env env, Result& r) -> Napi::Value {
+        auto out = Napi::Object::New(env);
+        auto entries = Napi::Array::New(env, r.meta.size());
+        for (size_t i = 0; i < r.meta.size(); ++i) {
+          auto e = Napi::Object::New(env);
+          e.Set("crc32", r.meta[i].crc32);
+          e.Set("compressedSize", static_cast<double>(r.meta[i].compressed));
+          e.Set("size", static_cast<double>(r.meta[i].uncompressed));
+          e.Set("method", r.meta[i].method);
+          entries.Set(static_cast<uint32_t>(i), e);
+        }
+        out.Set("entries", entries);
+        out.Set("records", ToBuffer(env, std::move(r.bytes)));
+        return out;
+      },
+      {info[0]});
+}
+
+// zipCentral(items, cdOffset, dosDateTime) -> Buffer (central directory and end records)
+Napi::Value ZipCentral(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return np::glue::Guard(env, [&]() -> Napi::Value {
+    if (!info[0].IsArray()) throw Napi::TypeError::New(env, "items must be an array");
+    auto arr = info[0].As<Napi::Array>();
+    std::vector<np::zip::CentralItem> items(arr.Length());
+    for (uint32_t i = 0; i < arr.Length(); ++i) {
+      auto o = arr.Get(i).As<Napi::Object>();
+      auto& c = items[i];
+      c.name = StrProp(o, "name");
+      c.mode = static_cast<uint32_t>(U64Prop(o, "mode", 0644));
+      c.dir = o.Get("dir").ToBoolean();
+      c.crc32 = static_cast<uint32_t>(U64Prop(o, "crc32"));
+      c.compressed = U64Prop(o, "compressedSize");
+      c.uncompressed = U64Prop(o, "size");
+      c.method = static_cast<uint16_t>(U64Prop(o, "method"));
+      c.offset = U64Prop(o, "offset");
+    }
+    uint64_t cd_offset = static_cast<uint64_t>(info[1].As<Napi::Number>().DoubleValue());
+    uint32_t dos = info[2].As<Napi::Number>().Uint32Value();
+    return ToBuffer(env, np::zip::MakeCentral(items, cd_offset, dos));
+  });
+}
+
+// zipDosDateTime(unixSeconds) -> number
+Napi::Value ZipDosDateTime(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), np::zip::DosDateTime(static_cast<int64_t>(info[0].As<Napi::Number>().DoubleValue())));
+}
+
+// zipReadTail(tail, fileSize, limits?) -> directory | {complete: false, needBytesFrom} | {error}
+Napi::Value ZipReadTail(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return np::glue::Guard(env, [&]() -> Napi::Value {
+    auto tail = BytesArg(info, 0, "tail");
+    uint64_t file_size = static_cast<uint64_t>(info[1].As<Napi::Number>().DoubleValue());
+    auto limits = LimitsArg(info, 2);
+    try {
+      auto r = np::zip::ReadDirectory(tail.data, tail.size, file_size, limits);
+      if (!r.complete) {
+        auto o = Napi::Object::New(env);
+        o.Set("complete", false);
+        o.Set("needBytesFrom", static_cast<double>(r.need_from));
+        return o;
+      }
+      return DirectoryValue(env, r.dir);
+    } catch (const np::zip::ZipError& e) {
+      return ErrorValue(env, e);
+    }
+  });
+}
+
+struct VerifyResult {
+  bool ok = false;
+  np::zip::Directory dir;
+  std::unique_ptr<np::zip::ZipError> error;
+};
+
+// zipVerify(zip, limits?) -> Promise<directory (with dataOffset) | {error}>
+Napi::Value ZipVerify(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto zip = BytesArg(info, 0, "zip");
+  auto limits = LimitsArg(info, 1);
+  return np::glue::PromiseWorker<VerifyResult>::Start(
+      env,
+      [zip, limits]() {
+        VerifyResult r;
+        try {
+          r.dir = np::zip::VerifyArchive(zip.data, zip.size, limits);
+          r.ok = true;
+        } catch (const np::zip::ZipError& e) {
+          r.error = std::make_unique<np::zip::ZipError>(e);
+        }
+        return r;
+      },
+      [](Napi::Env env, VerifyResult& r) -> Napi::Value {
+        if (!r.ok) return ErrorValue(env, *r.error);
+        return DirectoryValue(env, r.dir);
+      },
+      {info[0]});
+}
+
+struct ExtractResult {
+  std::vector<std::vector<uint8_t>> data;
+  std::unique_ptr<np::zip::ZipError> error;
+};
+
+// zipExtract(zip, entries) -> Promise<Buffer[] | {error}>; entries from zipVerify.
+Napi::Value ZipExtract(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto zip = BytesArg(info, 0, "zip");
+  if (!info[1].IsArray()) throw Napi::TypeError::New(env, "entries must be an array");
+  auto arr = info[1].As<Napi::Array>();
+  auto entries = std::make_shared<std::vector<np::zip::Entry>>(arr.Length());
+  for (uint32_t i = 0; i < arr.Length(); ++i) {
+    auto o = arr.Get(i).As<Napi::Object>();
+    auto& e = (*entries)[i];
+    e.name = StrProp(o, "name");
+    e.method = static_cast<uint16_t>(U64Prop(o, "method"));
+    e.crc32 = static_cast<uint32_t>(U64Prop(o, "crc32"));
+    e.compressed = U64Prop(o, "compressedSize");
+    e.uncompressed = U64Prop(o, "size");
+    e.data_offset = U64Prop(o, "dataOffset");
+    if (e.method != 0 && e.method != 8) throw Napi::TypeError::New(env, "method must be 0 or 8");
+  }
+  return np::glue::PromiseWorker<ExtractResult>::Start(
+      env,
+      [zip, entries]() {
+        ExtractResult r;
+        try {
+          for (auto& e : *entries) r.data.push_back(np::zip::Inflate(zip.data, zip.size, e));
+        } catch (const np::zip::ZipError& e) {
+          r.error = std::make_unique<np::zip::ZipError>(e);
+        }
+        return r;
+      },
+      [](Napi::Env env, ExtractResult& r) -> Napi::Value {
+        if (r.error) return ErrorValue(env, *r.error);
+        auto out = Napi::Array::New(env, r.data.size());
+        for (size_t i = 0; i < r.data.size(); ++i) out.Set(static_cast<uint32_t>(i), ToBuffer(env, std::move(r.data[i])));
+        return out;
+      },
+      {info[0]});
+}
+
+void Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("zipCompress", Napi::Function::New(env, ZipCompress, "zipCompress"));
+  exports.Set("zipCentral", Napi::Function::New(env, ZipCentral, "zipCentral"));
+  exports.Set("zipDosDateTime", Napi::Function::New(env, ZipDosDateTime, "zipDosDateTime"));
+  exports.Set("zipReadTail", Napi::Function::New(env, ZipReadTail, "zipReadTail"));
+  exports.Set("zipVerify", Napi::Function::New(env, ZipVerify, "zipVerify"));
+  exports.Set("zipExtract", Napi::Function::New(env, ZipExtract, "zipExtract"));
+}
+
+NP_REGISTER("zip", Init);
+
+}  // namespace

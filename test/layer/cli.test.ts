@@ -1,0 +1,160 @@
+// The `layer` command group through the real bin (needs `npm run build`).
+import * as fs from 'fs';
+import * as path from 'path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli';
+import { cleanup, CORPUS, RELEASE, tmpDir } from './helpers';
+
+afterAll(cleanup);
+
+describe('net-profiler layer', () => {
+  it('build --json: the document of cli.md, and the README command works', () => {
+    const out = tmpDir();
+    const r = cli(['layer', 'build', RELEASE, '--arch', 'arm64', '--out', out, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toEqual({
+      ok: true,
+      layerZip: path.join(out, 'profiler-lambda-layer-1.4.0-linux-arm64.zip'),
+      packageZip: path.join(out, 'profiler-lambda-layer-1.4.0-linux-arm64-package.zip'),
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      version: '1.4.0',
+      arch: 'arm64',
+      runtimes: ['dotnet8', 'dotnet10'],
+      entries: 17,
+      unzippedBytes: expect.any(Number),
+      warnings: [],
+    });
+    const human = cli(['layer', 'build', 'examples/release', '--arch', 'arm64', '--out', path.join(out, 'h') + '/']);
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toContain(`sha256       ${doc.sha256}`);
+  });
+
+  it('build --runtime and --settings and --level', () => {
+    const out = tmpDir();
+    const settings = path.join(out, 'mine.yaml');
+    fs.writeFileSync(settings, 'General:\n  Enabled: true\n  Type: awslambda\nConnection:\n  EndpointUrl: http://localhost:4318\n');
+    const r = cli(['layer', 'build', RELEASE, '--arch', 'x64', '--runtime', 'dotnet10', '--settings', settings, '--level', '9', '--out', out, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).runtimes).toEqual(['dotnet10']);
+    const i = cli(['layer', 'inspect', JSON.parse(r.stdout).layerZip, '--json']);
+    const doc = JSON.parse(i.stdout);
+    expect(doc.layer.runtimes).toEqual(['dotnet10']);
+    expect(doc.entries.find((e: { path: string }) => e.path === 'profiler/settings/lambda/settings.yaml').size).toBe(fs.statSync(settings).size);
+  });
+
+  it('a refused build: exit 1, the refusal document, nothing written', () => {
+    const rel = tmpDir();
+    fs.cpSync(RELEASE, rel, { recursive: true });
+    fs.copyFileSync(path.join(rel, 'native/linux-x64/libnet_profiler.so'), path.join(rel, 'native/linux-arm64/libnet_profiler.so'));
+    const out = path.join(tmpDir(), 'out');
+    const r = cli(['layer', 'build', rel, '--arch', 'arm64', '--out', out, '--json']);
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.ok).toBe(false);
+    expect(doc.errors).toEqual([expect.objectContaining({ code: 'native-wrong-machine', file: path.join(rel, 'native/linux-arm64/libnet_profiler.so') })]);
+    expect(doc.warnings).toEqual([]);
+    expect(fs.existsSync(out)).toBe(false);
+    const human = cli(['layer', 'build', rel, '--arch', 'arm64', '--out', out]);
+    expect(human.code).toBe(1);
+    expect(human.stderr).toContain(`${path.join(rel, 'native/linux-arm64/libnet_profiler.so')}: error native-wrong-machine: `);
+    expect(human.stderr).toContain('    fix: use the linux-arm64 build');
+    expect(human.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('usage errors exit 2 with the usage line; a missing release exits 3', () => {
+    for (const args of [['layer', 'build', RELEASE], ['layer', 'build', RELEASE, '--arch', 'mips'], ['layer', 'build', RELEASE, '--arch', 'x64', '--level', '13'], ['layer', 'build', RELEASE, '--arch', 'x64', '--runtime', 'dotnet6'], ['layer', 'build', '--arch', 'x64'], ['layer', 'inspect'], ['layer', 'nope']]) {
+      const r = cli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/usage: net-profiler layer/);
+    }
+    const missing = cli(['layer', 'build', '/nonexistent/release', '--arch', 'x64']);
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toContain('/nonexistent/release');
+    expect(missing.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('--help on the group and every command, with an example', () => {
+    const g = cli(['layer', '--help']);
+    expect(g.code).toBe(0);
+    for (const c of ['build', 'rebuild', 'inspect', 'unpack']) {
+      expect(g.stdout).toContain(c);
+      const h = cli(['layer', c, '--help']);
+      expect(h.code).toBe(0);
+      expect(h.stdout).toMatch(/example:\n {2}net-profiler layer /);
+    }
+  });
+
+  it('inspect: a valid layer, a readable ZIP that is not a layer (exit 0 with findings), a hostile ZIP (exit 1)', () => {
+    const out = tmpDir();
+    const b = JSON.parse(cli(['layer', 'build', RELEASE, '--arch', 'arm64', '--out', out, '--json']).stdout);
+    const ok = cli(['layer', 'inspect', b.layerZip, '--json']);
+    expect(ok.code).toBe(0);
+    const doc = JSON.parse(ok.stdout);
+    expect(doc.layer).toEqual({ valid: true, version: '1.4.0', arch: 'arm64', runtimes: ['dotnet8', 'dotnet10'], unzippedBytes: b.unzippedBytes });
+    expect(doc.entries[16]).toEqual({ path: 'profiler_wrapper', type: 'file', mode: 493, size: expect.any(Number), compressedSize: expect.any(Number), crc32: expect.stringMatching(/^[0-9a-f]{8}$/) });
+    expect(doc.findings).toEqual([]);
+    const human = cli(['layer', 'inspect', b.layerZip]);
+    expect(human.stdout).toContain('valid layer; version 1.4.0, arch arm64');
+    expect(human.stdout).toMatch(/- 0755 +\d+ +[0-9a-f]{8} +profiler_wrapper/);
+
+    const notLayer = cli(['layer', 'inspect', path.join(CORPUS, 'good-infozip-extras.zip'), '--json']);
+    expect(notLayer.code).toBe(0);
+    const nd = JSON.parse(notLayer.stdout);
+    expect(nd.layer.valid).toBe(false);
+    expect(nd.findings.map((f: { code: string }) => f.code)).toEqual(expect.arrayContaining(['wrapper-missing', 'manifest-missing']));
+
+    const hostile = cli(['layer', 'inspect', path.join(CORPUS, 'traversal.zip'), '--json']);
+    expect(hostile.code).toBe(1);
+    expect(JSON.parse(hostile.stdout)).toEqual({ ok: false, errors: [{ code: 'unsafe-name', entry: '../evil.txt', message: expect.stringContaining('..') }] });
+  });
+
+  it('inspect reports a wrong-arch native library and settings findings as findings', async () => {
+    const out = tmpDir();
+    const b = JSON.parse(cli(['layer', 'build', RELEASE, '--arch', 'arm64', '--out', out, '--json']).stdout);
+    const dir = path.join(tmpDir(), 'pkg');
+    expect(cli(['layer', 'unpack', b.packageZip, dir]).code).toBe(0);
+    const pkg = path.join(dir, 'profiler-lambda-layer-1.4.0-linux-arm64');
+    fs.copyFileSync(path.join(RELEASE, 'native/linux-x64/libnet_profiler.so'), path.join(pkg, 'layer/profiler/native/libnet_profiler.so'));
+    // a hand-made ZIP of that tree (Info-ZIP keeps the modes of the files)
+    const { writeZip } = await import('../../lib/layer');
+    const files: { name: string; mode: number; file: string }[] = [];
+    const walk = (rel: string) => {
+      for (const n of fs.readdirSync(path.join(pkg, 'layer', rel))) {
+        const r = rel ? `${rel}/${n}` : n;
+        if (fs.statSync(path.join(pkg, 'layer', r)).isDirectory()) walk(r);
+        else files.push({ name: r, mode: r === 'profiler_wrapper' ? 0o755 : 0o644, file: path.join(pkg, 'layer', r) });
+      }
+    };
+    walk('');
+    const zip = path.join(out, 'hand.zip');
+    await writeZip(zip, files);
+    const r = cli(['layer', 'inspect', zip, '--json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.layer.valid).toBe(false);
+    expect(doc.findings).toEqual([expect.objectContaining({ code: 'native-wrong-machine', severity: 'error', path: 'profiler/native/libnet_profiler.so' })]);
+  });
+
+  it('unpack and rebuild: the seed flow (edit the settings, rebuild)', () => {
+    const out = tmpDir();
+    const b = JSON.parse(cli(['layer', 'build', RELEASE, '--arch', 'arm64', '--out', out, '--json']).stdout);
+    const dir = path.join(tmpDir(), 'pkg');
+    const u = cli(['layer', 'unpack', b.packageZip, dir]);
+    expect(u.code, u.stderr).toBe(0);
+    expect(u.stdout).toMatch(/^unpacked 14 files and \d+ folders/);
+    const pkg = path.join(dir, 'profiler-lambda-layer-1.4.0-linux-arm64');
+    const s = path.join(pkg, 'layer/profiler/settings/lambda/settings.yaml');
+    fs.appendFileSync(s, '# edited\n');
+    const r = cli(['layer', 'rebuild', pkg, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ ok: true, version: '1.4.0', arch: 'arm64', changed: ['profiler/settings/lambda/settings.yaml'] });
+    expect(doc.sha256).not.toBe(b.sha256);
+    const hostile = cli(['layer', 'unpack', path.join(CORPUS, 'symlink.zip'), path.join(dir, 'x')]);
+    expect(hostile.code).toBe(1);
+    expect(hostile.stderr).toContain('error unsupported-entry-type: entry "link"');
+    expect(fs.existsSync(path.join(dir, 'x'))).toBe(false);
+  });
+});
