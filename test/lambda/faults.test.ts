@@ -28,7 +28,7 @@ async function failure(p: Promise<unknown>): Promise<NetProfilerError> {
 
 /** A ZIP whose central directory claims `claimed` bytes unzipped (the data is tiny; only the directory is read). */
 async function zipClaiming(claimed: number, comment = 0): Promise<Buffer> {
-  const z = await makeZip({ 'big.bin': Buffer.alloc(1000, 1) }, { compress: false });
+  const z = await makeZip({ 'big.bin': Buffer.alloc(1000, 1) }, { compress: true });
   // Patch the uncompressed size in the central directory entry (offset 24 of it).
   const cen = z.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
   z.writeUInt32LE(claimed, cen + 24);

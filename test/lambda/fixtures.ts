@@ -12,6 +12,8 @@ import {
   type Runtime,
 } from '@aws-sdk/client-lambda';
 import { ACCOUNT, Moto } from '../helpers/moto';
+import { ROOT } from '../helpers/cli';
+import { buildLayer } from '../../lib/layer';
 
 /** Makes a ZIP from path → contents (with modes for files that end in `_wrapper`). */
 export function makeZip(files: Record<string, string | Buffer>, opts: { compress?: boolean } = {}): Promise<Buffer> {
@@ -32,32 +34,24 @@ export function makeZip(files: Record<string, string | Buffer>, opts: { compress
   });
 }
 
-/** A minimal profiler layer ZIP with a manifest for `arch` and `runtimes`. */
-export function layerZip(arch: 'arm64' | 'x64', runtimes: string[] = ['dotnet8', 'dotnet10'], extra: Record<string, string | Buffer> = {}): Promise<Buffer> {
-  return makeZip({
-    profiler_wrapper: '#!/bin/sh\nexec "$@"\n',
-    'profiler/manifest.json': JSON.stringify({
-      version: '1.4.0',
-      clsid: '{7A3B6E9C-1F2D-4E5A-9B8C-0D1E2F3A4B5C}',
-      startupHook: 'NetProfiler.Agent.StartupHook.dll',
-      arch,
-      runtimes,
-    }),
-    ...extra,
-  });
-}
-
 /** A fresh temporary directory, removed by `cleanup()`. */
 export function tmpDir(prefix = 'np-lambda-'): { dir: string; cleanup(): void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Writes a layer ZIP into `dir` and returns its path. */
-export async function writeLayer(dir: string, arch: 'arm64' | 'x64', runtimes?: string[], name?: string): Promise<string> {
-  const file = path.join(dir, name ?? `profiler-lambda-layer-1.4.0-linux-${arch}.zip`);
-  fs.writeFileSync(file, await layerZip(arch, runtimes));
-  return file;
+/** The example profiler release of the repository. */
+export const RELEASE = path.join(ROOT, 'examples/release');
+
+/**
+ * Builds a real layer ZIP from `examples/release` with `buildLayer` into a fresh folder
+ * under `dir` and returns its path.
+ */
+export async function writeLayer(dir: string, arch: 'arm64' | 'x64', runtimes?: ('dotnet8' | 'dotnet10')[]): Promise<string> {
+  const out = fs.mkdtempSync(path.join(dir, `layer-${arch}-`));
+  const r = await buildLayer({ release: RELEASE, arch, ...(runtimes ? { runtimes } : {}), outDir: out });
+  if (!r.ok) throw new Error(`buildLayer refused: ${JSON.stringify(r.errors)}`);
+  return r.layerZip;
 }
 
 /** The role functions run as; moto refuses CreateFunction unless it exists in its IAM. */

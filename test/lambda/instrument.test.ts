@@ -15,7 +15,7 @@ import {
 } from '../../lib/lambda';
 import { NetProfilerError } from '../../lib/errors';
 import { needMoto, REGION, startMoto, type Moto } from '../helpers/moto';
-import { awsOpts, client, createFunction, createRole, layerZip, makeZip, snapshot, tmpDir, writeLayer } from './fixtures';
+import { awsOpts, client, createFunction, createRole, makeZip, snapshot, tmpDir, writeLayer } from './fixtures';
 
 const run = needMoto();
 
@@ -66,8 +66,7 @@ describe.runIf(run)('lambda against moto', () => {
       expect(lv.CompatibleRuntimes).toEqual(['dotnet8', 'dotnet10']);
       expect(lv.Description).toMatch(/^net_profiler_rust 1\.4\.0/);
 
-      const one = path.join(tmp.dir, 'x64-dotnet8.zip');
-      fs.writeFileSync(one, await layerZip('x64', ['dotnet8']));
+      const one = await writeLayer(tmp.dir, 'x64', ['dotnet8']);
       const r2 = await publishLayer({ ...awsOpts(moto), zip: one, layerName: 'pub-x64' });
       const lv2 = await c.send(new GetLayerVersionCommand({ LayerName: 'pub-x64', VersionNumber: r2.version }));
       expect(lv2.CompatibleArchitectures).toEqual(['x86_64']);
@@ -99,7 +98,9 @@ describe.runIf(run)('lambda against moto', () => {
       expect(e.code).toBe('invalid-layer');
       const badArch = path.join(tmp.dir, 'bad-arch.zip');
       fs.writeFileSync(badArch, await makeZip({ profiler_wrapper: '', 'profiler/manifest.json': '{"version":"1","arch":"sparc","runtimes":["dotnet8"]}' }));
-      expect((await refusal(publishLayer({ ...awsOpts(moto), zip: badArch, layerName: 'x' }))).message).toMatch(/sparc/);
+      const e2 = await refusal(publishLayer({ ...awsOpts(moto), zip: badArch, layerName: 'x' }));
+      expect(e2.code).toBe('invalid-layer');
+      expect(e2.message).toContain(badArch);
       expect((await refusal(publishLayer({ ...awsOpts(moto), zip: path.join(tmp.dir, 'missing.zip'), layerName: 'x' }))).kind).toBe('outside');
       expect((await refusal(publishLayer({ ...awsOpts(moto), zip: arm64Zip, layerName: 'bad name!' }))).kind).toBe('usage');
     });
@@ -112,8 +113,7 @@ describe.runIf(run)('lambda against moto', () => {
       {
         code: 'unsupported-runtime',
         setup: async () => {
-          const zip = path.join(tmp.dir, 'arm64-dotnet8.zip');
-          fs.writeFileSync(zip, await layerZip('arm64', ['dotnet8']));
+          const zip = await writeLayer(tmp.dir, 'arm64', ['dotnet8']);
           return { fn: await createFunction(c, { runtime: 'dotnet10' }), opts: { zip } };
         },
       },
