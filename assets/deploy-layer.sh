@@ -158,8 +158,13 @@ function_arn="$(jq -r '.Configuration.FunctionArn' <<<"$fn_json")"
 # arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME
 layer_base="$(jq -r --arg n "$layer_name" '.Configuration.FunctionArn | split(":") | "\(.[0]):\(.[1]):lambda:\(.[3]):\(.[4]):layer:\($n)"' <<<"$fn_json")"
 
-next_version="$(awsj "listing the versions of layer $layer_name" "Nothing was changed." lambda list-layer-versions --layer-name "$layer_name" |
-  jq '[.LayerVersions[]?.Version] | (max // 0) + 1')"
+# The version number does not matter to the checks (only the layer's name does); a dry run
+# asks Lambda which number the layer would get.
+next_version=1
+if [ "$dry_run" = 1 ]; then
+  next_version="$(awsj "listing the versions of layer $layer_name" "Nothing was changed." lambda list-layer-versions --layer-name "$layer_name" |
+    jq '[.LayerVersions[]?.Version] | (max // 0) + 1')"
+fi
 
 # The plan, in jq: the same rules, order and merge as net-profiler's planInstrument.
 # shellcheck disable=SC2016 # jq program, not shell
