@@ -99,7 +99,7 @@ export function awsError(err: unknown, doing: string, state?: string): NetProfil
       cause: err,
     });
   }
-  if (/region is missing/i.test(msg)) {
+  if (/region is missing|region not accepted/i.test(msg)) {
     return new NetProfilerError('no-region', 'no AWS region is set', { kind: 'usage', fix: 'pass --region or set AWS_REGION', cause: err });
   }
   if (e?.name === 'CredentialsProviderError' || /could not load credentials/i.test(msg)) {
@@ -109,7 +109,11 @@ export function awsError(err: unknown, doing: string, state?: string): NetProfil
       cause: err,
     });
   }
-  const name = awsErrorName(err) ?? e?.name ?? 'Error';
+  const fromAws = awsErrorName(err);
+  if (fromAws === undefined) {
+    return new NetProfilerError('aws-error', `${doing} failed: ${msg}.${tail}`, { kind: 'outside', cause: err });
+  }
+  const name = fromAws;
   const status = e?.$metadata?.httpStatusCode;
   const code =
     name === 'ResourceNotFoundException' || name === 'NoSuchBucket'
