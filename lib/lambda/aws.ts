@@ -39,7 +39,6 @@ export interface RetryOptions {
 /** Makes the Lambda client for `options`. */
 export function lambdaClient(options: AwsOptions): LambdaClient {
   if (options.lambdaClient) return options.lambdaClient;
-  if (options.profile) process.env.AWS_PROFILE ??= options.profile;
   return new LambdaClient({
     ...(options.region ? { region: options.region } : {}),
     ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
