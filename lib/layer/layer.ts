@@ -300,8 +300,9 @@ export async function buildLayer(options: BuildLayerOptions): Promise<BuildLayer
       ...(options.sourceDateEpoch !== undefined ? { sourceDateEpoch: options.sourceDateEpoch } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     };
-    const written = await writeZip(tmpLayer, withDirs(files), zipOptions);
-    await writePackage(tmpLayer, tmpPackage, names, zipOptions.sourceDateEpoch);
+    const fileSums = new Map<string, string>();
+    const written = await writeZip(tmpLayer, withDirs(files), { ...zipOptions, sha256s: fileSums });
+    await writePackage(tmpLayer, tmpPackage, names, fileSums, zipOptions.sourceDateEpoch);
     fs.renameSync(tmpLayer, layerZip);
     fs.renameSync(tmpPackage, packageZip);
     return {
@@ -349,7 +350,13 @@ function sha256sums(sums: Map<string, string>): Buffer {
 const FUNCTION_ENVIRONMENT = Buffer.from(JSON.stringify({ Variables: { AWS_LAMBDA_EXEC_WRAPPER: '/opt/profiler_wrapper' } }, null, 2) + '\n');
 
 /** Writes the package ZIP around a layer ZIP, copying the layer's compressed entries as they are. */
-async function writePackage(layerZipFile: string, out: string, names: ReturnType<typeof layerNames>, sourceDateEpoch?: number): Promise<void> {
+async function writePackage(
+  layerZipFile: string,
+  out: string,
+  names: ReturnType<typeof layerNames>,
+  fileSums: Map<string, string>,
+  sourceDateEpoch?: number,
+): Promise<void> {
   const layer = await readCheckedZip(layerZipFile);
   const base = names.base;
   const sources: ZipSource[] = [{ name: `${base}/`, mode: 0o755, dir: true }];
@@ -357,14 +364,17 @@ async function writePackage(layerZipFile: string, out: string, names: ReturnType
   // the layer ZIP itself, stored (it is compressed already)
   sources.push({ name: `${base}/${names.layerZip}`, mode: 0o644, raw: { data: layer.bytes, crc32: zlib.crc32(layer.bytes), size: layer.bytes.length, method: 0 } });
   sums.set(names.layerZip, sha256(layer.bytes));
-  const fileEntries = layer.directory.entries.filter((e) => !e.dir);
-  const contents = await extractEntries(layer, fileEntries);
   const raws = rawSources(layer);
   sources.push({ name: `${base}/layer/`, mode: 0o755, dir: true });
   for (const [name, { entry, raw }] of raws) {
     sources.push(entry.dir ? { name: `${base}/layer/${name}`, mode: entry.mode, dir: true } : { name: `${base}/layer/${name}`, mode: entry.mode, raw });
   }
-  fileEntries.forEach((e, i) => sums.set(`layer/${e.name.toString('utf8')}`, sha256(contents[i]!)));
+  for (const [name, { entry }] of raws) {
+    if (entry.dir) continue;
+    const h = fileSums.get(name);
+    if (h === undefined) throw new Error(`internal: no SHA-256 for layer entry ${name}`);
+    sums.set(`layer/${name}`, h);
+  }
   const deploy = readBytes(path.join(packageRoot, 'assets/deploy-layer.sh'));
   sources.push({ name: `${base}/function-environment.json`, mode: 0o644, data: FUNCTION_ENVIRONMENT });
   sources.push({ name: `${base}/deploy-layer.sh`, mode: 0o755, data: deploy });

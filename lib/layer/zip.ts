@@ -139,8 +139,10 @@ export interface WriteZipOptions {
   sourceDateEpoch?: number;
   /** Called as records are written (bytes of input done, bytes in all). */
   onProgress?: (done: number, total: number) => void;
-  /** Batches compressed at once (default: the number of CPUs). */
+  /** Batches compressed at once (default: the number of CPUs plus one). */
   parallel?: number;
+  /** When given, filled with the SHA-256 (hex) of each file entry's bytes, by name. */
+  sha256s?: Map<string, string>;
 }
 
 /** What {@link writeZip} wrote. */
@@ -204,7 +206,8 @@ export async function writeZip(out: string, sources: ZipSource[], options: Write
   if (cur.length) batches.push(cur);
   const total = sorted.reduce((n, x) => n + sizeOf(x.s), 0);
 
-  const parallel = Math.max(1, options.parallel ?? (os.availableParallelism?.() ?? os.cpus().length));
+  const parallel = Math.max(1, options.parallel ?? (os.availableParallelism?.() ?? os.cpus().length) + 1);
+  const sums = options.sha256s;
   const hash = createHash('sha256');
   const central: NativeCentralItem[] = [];
   let offset = 0;
@@ -226,8 +229,10 @@ export async function writeZip(out: string, sources: ZipSource[], options: Write
     for (const { s, key } of batch) {
       if (s.dir) items.push({ name: key, mode: s.mode, dir: true });
       else if (s.raw) items.push({ name: key, mode: s.mode, raw: s.raw.data, crc32: s.raw.crc32, size: s.raw.size, method: s.raw.method });
-      else if (s.data) items.push({ name: key, mode: s.mode, data: s.data });
-      else if (s.file !== undefined) {
+      else if (s.data) {
+        items.push({ name: key, mode: s.mode, data: s.data });
+        sums?.set(s.name, createHash('sha256').update(s.data).digest('hex'));
+      } else if (s.file !== undefined) {
         let data: Buffer;
         try {
           data = await fs.promises.readFile(s.file);
@@ -235,6 +240,7 @@ export async function writeZip(out: string, sources: ZipSource[], options: Write
           throw fileError(err, s.file);
         }
         items.push({ name: key, mode: s.mode, data });
+        sums?.set(s.name, createHash('sha256').update(data).digest('hex'));
       } else items.push({ name: key, mode: s.mode, data: new Uint8Array(0) });
     }
     return native.zipCompress(items, level, dos);

@@ -213,6 +213,29 @@ describe('broken releases are refused, naming the file, writing nothing', () => 
     expect(r.warnings).toEqual([expect.objectContaining({ code: 'not-cli-assembly', file: path.join(rel, 'agent/net8.0/Native.dll') })]);
   });
 
+  it('runs the settings checks for the runtimes targeted (errors refuse, warnings pass)', async () => {
+    const rel = tmpDir();
+    copyTree(RELEASE, rel);
+    const s = path.join(rel, 'settings/lambda/settings.yaml');
+    fs.writeFileSync(s, fs.readFileSync(s, 'utf8').replace('- HttpClient', '- AWS'));
+    const both = await ok(buildLayer({ release: rel, arch: 'arm64', outDir: tmpDir() }));
+    expect(both.warnings).toEqual([expect.objectContaining({ code: 'aws-instrumentation-dotnet8', file: s, line: expect.any(Number), column: expect.any(Number) })]);
+    const only10 = await ok(buildLayer({ release: rel, arch: 'arm64', runtimes: ['dotnet10'], outDir: tmpDir() }));
+    expect(only10.warnings).toEqual([]);
+    fs.writeFileSync(s, fs.readFileSync(s, 'utf8').replace('http://localhost:4318', 'https://<environment>/api/v2/otlp'));
+    const refused = (await buildLayer({ release: rel, arch: 'arm64', outDir: tmpDir() })) as BuildLayerRefusal;
+    expect(refused.ok).toBe(false);
+    expect(refused.errors).toEqual([expect.objectContaining({ code: 'placeholder', file: s, line: 11, column: 16 })]);
+  });
+
+  it('--settings replaces the default settings and is checked as the file named', async () => {
+    const mine = path.join(tmpDir(), 'mine.yaml');
+    fs.writeFileSync(mine, 'General:\n  Enabled: yes\n');
+    const r = (await buildLayer({ release: RELEASE, arch: 'arm64', settings: mine, outDir: tmpDir() })) as BuildLayerRefusal;
+    expect(r.ok).toBe(false);
+    expect(r.errors.map((e) => [e.file, e.line])).toContainEqual([mine, 2]);
+  });
+
   it('leaves an existing output folder as it was', async () => {
     const rel = tmpDir();
     copyTree(RELEASE, rel);
@@ -245,3 +268,23 @@ function patch(dir: string, rel: string, offset: number, value: number): void {
   b[offset] = value;
   fs.writeFileSync(p, b);
 }
+
+describe('the arm64 smoke case (test/arm64/cases/layer.js)', () => {
+  it('builds, through the raw addon, the same bytes as buildLayer', async () => {
+    const prev = process.env.SOURCE_DATE_EPOCH;
+    delete process.env.SOURCE_DATE_EPOCH;
+    try {
+      const r = await ok(buildLayer({ release: RELEASE, arch: 'arm64', outDir: tmpDir() }));
+      // eslint-disable-next-line @typescript-eslint/no-var-requires
+      const smoke = require('../arm64/cases/layer.js') as (addon: unknown, root: string) => Promise<{ sha256: string; entries: number; elf: { machine: number }; cli: boolean }>;
+      const { loadNative } = await import('../../lib/native');
+      const res = await smoke(loadNative(), path.join(__dirname, '../..'));
+      expect(res.sha256).toBe(r.sha256);
+      expect(res.entries).toBe(17);
+      expect(res.elf.machine).toBe(183);
+      expect(res.cli).toBe(true);
+    } finally {
+      if (prev !== undefined) process.env.SOURCE_DATE_EPOCH = prev;
+    }
+  });
+});
