@@ -51,7 +51,7 @@ export interface SettingsDiagnostic {
 
 /** Options of {@link checkSettings}. */
 export interface CheckOptions {
-  /** The file name, used in error messages. */
+  /** The file name: `effectiveSettings` and `editSettings` put it in the errors they throw. */
   file?: string;
   /** Target runtimes, when known (layer build, deploy): enables the runtime-dependent checks. */
   runtimes?: Runtime[];
@@ -526,6 +526,40 @@ export function parseValueFor(keyPath: string, raw: string): unknown {
   }
 }
 
+/** The YAML text of a scalar written in place of `old` (same quoting style), or undefined. */
+function inlineScalar(value: unknown, old: YAML.Scalar): string | undefined {
+  if (typeof value === 'string') {
+    if (/[\n\r]/.test(value)) return undefined;
+    if (old.type === 'QUOTE_DOUBLE') return JSON.stringify(value);
+    if (old.type === 'QUOTE_SINGLE') return `'${value.replace(/'/g, "''")}'`;
+  }
+  if (value !== null && typeof value === 'object') return undefined;
+  const t = YAML.stringify(value, { version: '1.2', lineWidth: 0 }).replace(/\n$/, '');
+  return t.includes('\n') ? undefined : t;
+}
+
+/** One edit on the text: in place for a scalar that exists, else through the document. */
+function applyEdit(text: string, edit: SettingsEdit, file?: string): string {
+  const parts = validateEditPath(edit.path);
+  const doc = YAML.parseDocument(text, { version: '1.2', uniqueKeys: false });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0] as YAML.YAMLError;
+    throw new NetProfilerError('yaml-syntax', e.message.split('\n')[0] ?? 'YAML error', { kind: 'refused', ...(file ? { file } : {}) });
+  }
+  const existing = doc.getIn(parts, true);
+  if (edit.value !== undefined && YAML.isScalar(existing) && existing.range && existing.type !== 'BLOCK_LITERAL' && existing.type !== 'BLOCK_FOLDED') {
+    const t = inlineScalar(edit.value, existing);
+    if (t !== undefined) return text.slice(0, existing.range[0]) + t + text.slice(existing.range[1]);
+  }
+  if (doc.contents === null || (YAML.isScalar(doc.contents) && doc.contents.value === null)) {
+    doc.contents = doc.createNode({}) as unknown as typeof doc.contents;
+  }
+  if (edit.value === undefined) doc.deleteIn(parts);
+  else if (YAML.isScalar(existing) && (edit.value === null || typeof edit.value !== 'object')) existing.value = edit.value;
+  else doc.setIn(parts, doc.createNode(edit.value, { flow: YAML.isCollection(existing) ? (existing.flow ?? false) : false }));
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+}
+
 /**
  * Sets keys in settings.yaml text, keeping comments, key order and layout, and checks
  * the result. Refuses (throws, nothing returned) when the edited text would not check.
@@ -543,32 +577,8 @@ export function editSettings(source: string | Uint8Array, edits: SettingsEdit[],
   if (crlf) text = text.replace(/\r\n/g, '\n');
   // The file itself must be readable before it can be edited.
   readRaw(text, options.file);
-  const doc = YAML.parseDocument(text, { version: '1.2', uniqueKeys: false });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0] as YAML.YAMLError;
-    throw new NetProfilerError('yaml-syntax', e.message.split('\n')[0] ?? 'YAML error', { kind: 'refused', ...(options.file ? { file: options.file } : {}) });
-  }
-  if (doc.contents === null || (YAML.isScalar(doc.contents) && doc.contents.value === null)) {
-    doc.contents = doc.createNode({}) as unknown as typeof doc.contents;
-  }
-  for (const edit of edits) {
-    const parts = validateEditPath(edit.path);
-    if (edit.value === undefined) {
-      doc.deleteIn(parts);
-      continue;
-    }
-    const existing = doc.getIn(parts, true);
-    const isScalarValue = edit.value === null || typeof edit.value !== 'object';
-    if (YAML.isScalar(existing) && isScalarValue) {
-      existing.value = edit.value;
-      // Plain scalars that would no longer read back as the same value get re-quoted by
-      // the stringifier; a quoted style stays as written.
-      if (typeof edit.value !== 'string' && existing.type !== 'PLAIN') existing.type = 'PLAIN';
-    } else {
-      doc.setIn(parts, doc.createNode(edit.value, { flow: Array.isArray(edit.value) && YAML.isCollection(existing) ? existing.flow ?? false : false }));
-    }
-  }
-  let out = doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+  for (const edit of edits) text = applyEdit(text, edit, options.file);
+  let out = text;
   const check = checkSettings(out, options);
   if (!check.ok) {
     const n = check.diagnostics.filter((d) => d.severity === 'error').length;

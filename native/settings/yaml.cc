@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstdint>
 #include <cstring>
 #include <unordered_map>
 
@@ -83,6 +84,11 @@ class Reader {
   Reader(const uint8_t* data, size_t size) { Normalise(data, size); }
 
   Document Run() {
+    // One allocation for the node table (about two nodes a line, one per flow comma):
+    // growing it step by step costs more in page faults than the parse itself.
+    size_t estimate = 2 * lineStarts_.size() + 16;
+    for (char c : s_) estimate += (c == ',');
+    doc_.nodes.reserve(std::min(estimate, s_.size() + 16));
     SkipBlankAndCommentLines();
     if (Cur() == '%' && ColumnOf(p_) == 0) {
       Fail("directive", "a YAML directive (%...) is not accepted in settings.yaml", "remove the directive line; the file is always read as YAML 1.2");
@@ -183,6 +189,21 @@ class Reader {
       i += len;
       ++col;
     }
+    // A last line (no line break after it) of only blanks with a tab: readers disagree
+    // on it, so it is refused as tab indentation.
+    {
+      size_t ls = lineStarts_.back();
+      bool blanksOnly = ls < s_.size();
+      bool tab = false;
+      for (size_t q = ls; q < s_.size(); ++q) {
+        if (s_[q] == '\t') tab = true;
+        else if (s_[q] != ' ') blanksOnly = false;
+      }
+      if (blanksOnly && tab) {
+        throw ReadError("tab-indent", "a tab is used for indentation; YAML indents with spaces only", line, 1,
+                        "remove the tab at the end of the file");
+      }
+    }
     s_ += '\0';
   }
 
@@ -196,14 +217,26 @@ class Reader {
   }
   size_t LineStart(size_t pos) const { return lineStarts_[LineIndex(pos)]; }
   // 0-based column in characters.
+  // Cached: positions are mostly asked in increasing order on a line, so a long line
+  // with many nodes costs linear time, not quadratic.
   int ColumnOf(size_t pos) const {
     size_t ls = LineStart(pos);
+    size_t q = ls;
     int col = 0;
-    for (size_t q = ls; q < pos; ++q) {
+    if (colCacheLine_ == ls && colCachePos_ <= pos) {
+      q = colCachePos_;
+      col = colCacheCol_;
+    }
+    for (; q < pos; ++q) {
       if ((static_cast<uint8_t>(s_[q]) & 0xC0) != 0x80) ++col;
     }
+    colCacheLine_ = ls;
+    colCachePos_ = pos;
+    colCacheCol_ = col;
     return col;
   }
+  mutable size_t colCacheLine_ = SIZE_MAX, colCachePos_ = 0;
+  mutable int colCacheCol_ = 0;
   void Position(size_t pos, uint32_t& line, uint32_t& col) const {
     line = static_cast<uint32_t>(LineIndex(pos) + 1);
     col = static_cast<uint32_t>(ColumnOf(pos) + 1);
@@ -314,7 +347,13 @@ class Reader {
       bool sawBlank = IsBlank(Cur());
       size_t blanksFrom = p_;
       SkipBlanks();
-      (void)blanksFrom;
+      if (start == Start::SeqItem && Cur() != '\n' && Cur() != '\0' && Cur() != '#') {
+        for (size_t q = blanksFrom; q < p_; ++q) {
+          if (s_[q] == '\t') {
+            FailAt(q, "tab-indent", "a tab after `-` is used as indentation; YAML indents with spaces only", "replace the tab with a space");
+          }
+        }
+      }
       if (Cur() == '#' && !sawBlank && start != Start::Doc) {
         Fail("yaml-syntax", "a comment must be separated from the `:` or `-` by a space", "put a space before `#`");
       }
@@ -655,7 +694,11 @@ class Reader {
         }
       }
       if (indent < 0) {
-        if (At(q) == '\n' || At(q) == '\0') {
+        if (At(q) == '\0') {
+          p_ = q;
+          break;
+        }
+        if (At(q) == '\n') {
           if (spaces > maxLeadingEmpty) {
             maxLeadingEmpty = spaces;
             maxLeadingEmptyAt = ls;
@@ -675,6 +718,10 @@ class Reader {
           FailAt(maxLeadingEmptyAt, "yaml-syntax", "a blank line at the start of a block scalar has more spaces than its first line",
                  "remove the trailing spaces from the blank line");
         }
+      }
+      if (At(eol) == '\0' && whitespaceOnly) {
+        p_ = eol;
+        break;
       }
       if (spaces >= indent) {
         size_t from = ls + static_cast<size_t>(indent);
@@ -885,8 +932,14 @@ class Reader {
       }
       break;
     }
+    if (escaped && empties > 0) {
+      // YAML 1.2 keeps these empty lines as line feeds, but common readers (the `yaml`
+      // package among them) fold them into a space: refuse rather than guess.
+      FailAt(p_, "yaml-syntax", "an escaped line break (`\\` at the end of a line) followed by an empty line is read differently by YAML tools",
+             "write `\\n` for a line feed, or remove the empty line");
+    }
     if (escaped) {
-      out.append(static_cast<size_t>(empties), '\n');
+      // nothing: the line break is escaped away
     } else if (empties == 0) {
       out += ' ';
     } else {
@@ -915,6 +968,13 @@ class Reader {
         if (LineIsDocMarker(ls)) FailAt(ls, "yaml-syntax", "a document marker inside a flow collection", "close the collection first");
         size_t q = ls;
         while (At(q) == ' ') ++q;
+        if (At(q) == '\t') {
+          size_t r = q;
+          while (IsBlank(At(r))) ++r;
+          if (At(r) != '\n' && At(r) != '\0' && At(r) != '#') {
+            FailAt(q, "tab-indent", "a tab is used for indentation; YAML indents with spaces only", "replace the tab with spaces");
+          }
+        }
         if (At(q) != '\n' && At(q) != '\0' && At(q) != '#' && At(q) != '\t' && static_cast<int>(q - ls) <= parentIndent) {
           FailAt(q, "yaml-syntax", "a line inside a flow collection must be indented more than its parent", "indent the line");
         }
@@ -956,7 +1016,7 @@ class Reader {
       if (colon && LineIndex(entryAt) != LineIndex(p_)) {
         FailAt(entryAt, "yaml-syntax", "a key in a flow collection must fit on one line", "write the key and its `:` on one line");
       }
-      if (colon && firstIsColl) {
+      if (firstIsColl && (colon || isMap)) {
         FailAt(entryAt, "complex-key", "a collection used as a mapping key (a complex key) is not accepted in settings.yaml",
                "use a plain or quoted string as the key");
       }

@@ -1,0 +1,33 @@
+'use strict';
+// settings: check the committed seed and spec files and the awkward differential
+// corpus with the raw addon (no throwing paths: the reader's refusals come back as
+// findings, not exceptions), and return the findings plus a hash of the values read.
+const fs = require('fs');
+const path = require('path');
+
+function fnv(s) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16);
+}
+
+module.exports = (addon, root) => {
+  const fix = path.join(root, 'test/settings/fixtures');
+  const read = (p) => fs.readFileSync(path.join(fix, p));
+  const seed = JSON.parse(addon.settingsCheck(read('seed.yaml'), {}));
+  const example = JSON.parse(addon.settingsCheck(read('spec-example.yaml'), { dotnet8: true, forLayer: true }));
+  const files = fs.readdirSync(path.join(fix, 'differential')).filter((f) => f.endsWith('.yaml')).sort();
+  let values = '';
+  for (const f of files) values += f + '=' + addon.settingsRead(read(path.join('differential', f))) + '\n';
+  const refused = addon.settingsRead(Buffer.from('a: &x 1\n'));
+  return {
+    seed: seed.diagnostics.map((d) => `${d.severity}:${d.code}@${d.line}:${d.column}`),
+    example: example.diagnostics.map((d) => `${d.severity}:${d.code}@${d.line}:${d.column}`),
+    corpusFiles: files.length,
+    corpusHash: fnv(values),
+    refused: JSON.parse(refused).error.code,
+  };
+};

@@ -1,0 +1,153 @@
+// The `settings` commands through the real bin (run `npm run build` first).
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { cli, ROOT } from '../helpers/cli';
+
+const FIX = path.join(__dirname, 'fixtures');
+const SEED = path.join(FIX, 'seed.yaml');
+let dir: string;
+
+beforeAll(() => {
+  expect(fs.existsSync(path.join(ROOT, 'dist/cli/settings.js')), 'run `npm run build` first').toBe(true);
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'np-settings-cli-'));
+});
+
+describe('settings check', () => {
+  it('prints FILE:LINE:COL: error CODE: message with the fix indented, exit 1', () => {
+    const r = cli(['settings', 'check', SEED]);
+    expect(r.code).toBe(1);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe(`${SEED}:7:16: error placeholder: Connection.EndpointUrl still holds the placeholder \`https://<environment>/api/v2/otlp\` from the documentation`);
+    expect(lines[1]).toMatch(/^ {4}fix: /);
+    expect(lines[2]).toMatch(new RegExp(`^${SEED.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:9:16: error placeholder: `));
+    expect(lines).toHaveLength(4);
+    expect(r.stderr).toContain('2 errors');
+  });
+  it('--json prints exactly the cli.md document and nothing else', () => {
+    const r = cli(['settings', 'check', SEED, '--json']);
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout) as { file: string; ok: boolean; diagnostics: Record<string, unknown>[] };
+    expect(Object.keys(doc)).toEqual(['file', 'ok', 'diagnostics']);
+    expect(doc.file).toBe(SEED);
+    expect(doc.ok).toBe(false);
+    expect(doc.diagnostics[0]).toMatchObject({ code: 'placeholder', severity: 'error', path: 'Connection.EndpointUrl', line: 7, column: 16 });
+    expect(Object.keys(doc.diagnostics[0] as object)).toEqual(['code', 'severity', 'path', 'line', 'column', 'message', 'fix']);
+    expect(r.stderr).toBe('');
+  });
+  it('exit 0 for a good file (warnings allowed); --runtime and --for-layer enable their checks', () => {
+    const file = path.join(dir, 'lit.yaml');
+    fs.writeFileSync(file, fs.readFileSync(path.join(FIX, 'spec-example.yaml'), 'utf8').replace('${env:DT_API_TOKEN}', 'dt0c01.abc'));
+    expect(cli(['settings', 'check', file]).code).toBe(0);
+    const r = cli(['settings', 'check', file, '--runtime', 'dotnet8', '--runtime', 'dotnet10', '--for-layer', '--json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as { ok: boolean; diagnostics: { code: string; severity: string }[] };
+    expect(doc.ok).toBe(true);
+    expect(doc.diagnostics.map((d) => `${d.severity}:${d.code}`)).toEqual(['warning:literal-token-in-layer', 'warning:aws-instrumentation-dotnet8']);
+    const human = cli(['settings', 'check', file, '--runtime', 'dotnet8,dotnet10', '--for-layer']);
+    expect(human.stdout).toContain(`${file}:9:16: warning literal-token-in-layer:`);
+  });
+  it('usage errors exit 2 with the usage line; an unreadable file exits 3; never a stack trace', () => {
+    const a = cli(['settings', 'check']);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toContain('usage: net-profiler settings check FILE');
+    const b = cli(['settings', 'check', SEED, '--runtime', 'dotnet6']);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toContain('unknown runtime');
+    const c = cli(['settings', 'check', SEED, '--bogus']);
+    expect(c.code).toBe(2);
+    const d = cli(['settings', 'check', path.join(dir, 'missing.yaml')]);
+    expect(d.code).toBe(3);
+    expect(d.stderr).toContain('no such file');
+    for (const x of [a, b, c, d]) expect(x.stderr).not.toMatch(/\n\s+at /);
+  });
+  it('--help on the group and the command, with an example', () => {
+    const g = cli(['settings', '--help']);
+    expect(g.stdout + g.stderr).toMatch(/check[\s\S]*show[\s\S]*set[\s\S]*init/);
+    for (const c of ['check', 'show', 'set', 'init']) {
+      const h = cli(['settings', c, '--help']);
+      expect(h.code).toBe(0);
+      expect(h.stdout).toContain('example:');
+    }
+  });
+});
+
+describe('settings show', () => {
+  it('--json prints the effective settings with defaults', () => {
+    const r = cli(['settings', 'show', path.join(FIX, 'spec-example.yaml'), '--json']);
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout) as Record<string, Record<string, unknown>>;
+    expect(Object.keys(s)).toEqual(['General', 'Connection', 'Monitoring']);
+    expect(s.Connection).toMatchObject({ TimeoutMs: 10000, Headers: {}, BearerToken: '${env:DT_API_TOKEN}' });
+    expect(s.Monitoring).toMatchObject({ Sampling: { Ratio: 1 } });
+  });
+  it('--resolve uses the environment; --env-file uses the file; a missing variable exits 1 naming it', () => {
+    const ex = path.join(FIX, 'spec-example.yaml');
+    const r = cli(['settings', 'show', ex, '--resolve', '--json'], { env: { DT_API_TOKEN: 'dt0c01.fromenv' } });
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as { Connection: { BearerToken: string } }).Connection.BearerToken).toBe('dt0c01.fromenv');
+    const envFile = path.join(dir, '.env');
+    fs.writeFileSync(envFile, 'DT_API_TOKEN=dt0c01.fromfile\n');
+    const f = cli(['settings', 'show', ex, '--env-file', envFile, '--json'], { env: { DT_API_TOKEN: 'dt0c01.fromenv' } });
+    expect((JSON.parse(f.stdout) as { Connection: { BearerToken: string } }).Connection.BearerToken).toBe('dt0c01.fromfile');
+    // an undefined value removes the variable from the child's environment
+    const missing = cli(['settings', 'show', ex, '--resolve'], { env: { DT_API_TOKEN: undefined as unknown as string } });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('DT_API_TOKEN');
+  });
+  it('a file with errors: exit 1 and the check document', () => {
+    const r = cli(['settings', 'show', SEED, '--json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, diagnostics: [{ line: 7 }, { line: 9 }] });
+  });
+  it('for people: aligned key, value and (default) marks', () => {
+    const r = cli(['settings', 'show', path.join(FIX, 'spec-example.yaml')]);
+    expect(r.stdout).toMatch(/^Connection\.TimeoutMs\s+10000\s+\(default\)$/m);
+    expect(r.stdout).toMatch(/^General\.Provider\s+"dynatrace"$/m);
+  });
+});
+
+describe('settings set', () => {
+  it('edits in place keeping comments; refuses (exit 1, file untouched) when the result would not check', () => {
+    const file = path.join(dir, 'set.yaml');
+    const original = fs.readFileSync(SEED, 'utf8').replace('General:', '# my comment\nGeneral:');
+    fs.writeFileSync(file, original);
+    const refused = cli(['settings', 'set', file, 'Connection.EndpointUrl=https://abc12345.live.dynatrace.com/api/v2/otlp']);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain('error placeholder');
+    expect(refused.stderr).toContain('nothing changed');
+    expect(fs.readFileSync(file, 'utf8')).toBe(original);
+    const ok = cli(['settings', 'set', file, 'Connection.EndpointUrl=https://abc12345.live.dynatrace.com/api/v2/otlp', 'Connection.BearerToken=${env:DT_API_TOKEN}', '--json']);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ ok: true });
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text).toBe(original.replace('https://<environment>/api/v2/otlp', 'https://abc12345.live.dynatrace.com/api/v2/otlp').replace('<token>', '${env:DT_API_TOKEN}'));
+    expect(cli(['settings', 'check', file]).code).toBe(0);
+  });
+  it('a bad KEY=VALUE or an unknown key is a usage error (exit 2)', () => {
+    const file = path.join(dir, 'set2.yaml');
+    fs.writeFileSync(file, fs.readFileSync(path.join(FIX, 'spec-example.yaml')));
+    expect(cli(['settings', 'set', file, 'novalue']).code).toBe(2);
+    const r = cli(['settings', 'set', file, 'Monitoring.Enabld=true']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Monitoring.Enabled');
+  });
+});
+
+describe('settings init', () => {
+  it('prints a starting file; -o writes it and refuses to overwrite without --force', () => {
+    const r = cli(['settings', 'init', '--provider', 'otlp', '--type', 'application']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Provider: otlp');
+    const out = path.join(dir, 'init.yaml');
+    expect(cli(['settings', 'init', '--provider', 'dynatrace', '-o', out]).code).toBe(0);
+    expect(fs.readFileSync(out, 'utf8')).toContain('Provider: dynatrace');
+    const again = cli(['settings', 'init', '-o', out]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('already exists');
+    expect(cli(['settings', 'init', '-o', out, '--force']).code).toBe(0);
+    expect(cli(['settings', 'init', '--provider', 'nope']).code).toBe(2);
+    expect(cli(['settings', 'init', '--type', 'azurefunctions']).stderr).toContain('not supported yet');
+  });
+});
