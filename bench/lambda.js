@@ -4,7 +4,7 @@
 // it (`curl -o code.zip "$LOCATION" && unzip -l code.zip`, here: fetch the whole body and
 // read its directory). Served from a local HTTP server that honours ranges, as S3 does.
 //
-//   npm run build && node bench/lambda.js [MiB]        (default 60 MiB)
+//   npm run build:ts && node bench/lambda.js [MiB]        (default 60 MiB)
 'use strict';
 const fs = require('fs');
 const http = require('http');
