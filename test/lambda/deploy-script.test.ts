@@ -148,10 +148,16 @@ describe.runIf(run)('deploy-layer.sh against moto with the AWS CLI', () => {
       },
       { code: 'wrapper-conflict', fn: () => createFunction(c, { variables: { AWS_LAMBDA_EXEC_WRAPPER: '/opt/other' } }) },
     ];
-    for (const t of cases) {
-      const fn = await t.fn();
-      const before = await snapshot(c, fn);
-      const r = await runScript(t.pkgDir ? t.pkgDir() : pkg, ['np-refused', fn, REGION], moto.env);
+    // The cases are independent: run the scripts side by side (the AWS CLI's start-up dominates).
+    const results = await Promise.all(
+      cases.map(async (t) => {
+        const fn = await t.fn();
+        const before = await snapshot(c, fn);
+        const r = await runScript(t.pkgDir ? t.pkgDir() : pkg, ['np-refused', fn, REGION], moto.env);
+        return { t, fn, before, r };
+      }),
+    );
+    for (const { t, fn, before, r } of results) {
       expect(r.code, `${t.code}: ${r.stderr}`).toBe(1);
       expect(r.stderr).toMatch(new RegExp(`refused ${t.code}: `));
       expect(r.stderr).toContain('nothing was changed');
