@@ -14,6 +14,7 @@ const run = needMoto();
 
 const isUpdate = (r: { method: string; url: string }) => r.method === 'PUT' && /\/functions\/[^/]+\/configuration$/.test(r.url);
 const isGetConfig = (r: { method: string; url: string }) => r.method === 'GET' && /\/functions\/[^/]+\/configuration$/.test(r.url);
+const isTag = (r: { method: string; url: string }) => r.method === 'POST' && /\/tags\//.test(r.url);
 const isGetFunction = (r: { method: string; url: string }) => r.method === 'GET' && /\/functions\/[^/?]+(\?.*)?$/.test(r.url);
 
 async function failure(p: Promise<unknown>): Promise<NetProfilerError> {
@@ -217,6 +218,34 @@ describe.runIf(run)('faults against moto behind a proxy', () => {
     expect(JSON.parse(st.stdout).problems.map((p: { code: string }) => p.code)).toContain('layer-missing');
     const u = await cliAsync(['lambda', 'uninstrument', fn, '--json'], moto.env);
     expect(u.code).toBe(0);
+    expect(await snapshot(c, fn)).toEqual(before);
+  });
+
+  it('tagging fails: the configuration is not touched (the record is written before the update)', async () => {
+    reset();
+    const fn = await createFunction(c, { variables: { A: '1' } });
+    const before = await snapshot(c, fn);
+    proxy.rule = (r) => (isTag(r) ? { kind: 'drop' } : { kind: 'forward' });
+    const e = await failure(instrumentFunction({ ...awsOpts(moto, proxy.url), functionName: fn, zip, layerName: 'np-tagfail' }));
+    expect(e.code).toBe('aws-unreachable');
+    expect(e.message).toMatch(/configuration was not changed/);
+    expect(proxy.seen.filter(isUpdate)).toHaveLength(0);
+    reset();
+    expect(await snapshot(c, fn)).toEqual(before);
+  });
+
+  it('the wait after the update fails: the record is there, so uninstrument still restores exactly', async () => {
+    reset();
+    const fn = await createFunction(c, { layers: [], variables: { KEEP: 'me' } });
+    const before = await snapshot(c, fn);
+    proxy.rule = (r) => (isGetConfig(r) ? { kind: 'drop' } : { kind: 'forward' });
+    const e = await failure(instrumentFunction({ ...awsOpts(moto, proxy.url), functionName: fn, zip, layerName: 'np-waitfail' }));
+    expect(e.code).toBe('aws-unreachable');
+    expect(e.message).toMatch(/update was accepted/);
+    reset();
+    const mid = await snapshot(c, fn);
+    expect(mid.variables).toEqual({ KEEP: 'me', AWS_LAMBDA_EXEC_WRAPPER: '/opt/profiler_wrapper' });
+    await uninstrumentFunction({ ...awsOpts(moto), functionName: fn });
     expect(await snapshot(c, fn)).toEqual(before);
   });
 
