@@ -184,6 +184,18 @@ describe.runIf(run)('lambda against moto', () => {
       expect(
         (await refusal(instrumentFunction({ ...awsOpts(moto), functionName: fn3, zip: arm64Zip, layerName: 'l', variables: { AWS_LAMBDA_EXEC_WRAPPER: '/opt/profiler_wrapper', TZ: 'UTC' } }))).code,
       ).toBe('environment-too-large');
+      // An image function on the wrong architecture: the package type.
+      const fn4 = await createFunction(c, { image: true, arch: 'x86_64' });
+      expect((await refusal(instrumentFunction({ ...awsOpts(moto), functionName: fn4, zip: arm64Zip, layerName: 'l' }))).code).toBe('package-type-image');
+      // Too many layers AND a too-large environment: the layers.
+      const extra = await c.send(new PublishLayerVersionCommand({ LayerName: 'user-f', Content: { ZipFile: await makeZip({ 'f.txt': 'f' }) } }));
+      const fn5 = await createFunction(c, { layers: [...otherLayers, extra.LayerVersionArn!], variables: { BIG: 'y'.repeat(4090) } });
+      expect((await refusal(instrumentFunction({ ...awsOpts(moto), functionName: fn5, zip: arm64Zip, layerName: 'l' }))).code).toBe('too-many-layers');
+      // A reserved variable AND a conflicting wrapper: the reserved variable.
+      const fn6 = await createFunction(c, { variables: { AWS_LAMBDA_EXEC_WRAPPER: '/x' } });
+      expect(
+        (await refusal(instrumentFunction({ ...awsOpts(moto), functionName: fn6, zip: arm64Zip, layerName: 'l', variables: { AWS_LAMBDA_EXEC_WRAPPER: '/opt/profiler_wrapper', LAMBDA_TASK_ROOT: '/x' } }))).code,
+      ).toBe('reserved-variable');
     });
 
     it('an unknown function or layer is an outside error naming it', async () => {
