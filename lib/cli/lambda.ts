@@ -151,8 +151,10 @@ export const lambdaGroup: GroupSpec = {
           if (layerArn === undefined && zip === undefined) throw new UsageError('give --layer-arn ARN, or --zip ZIP with --layer-name NAME', u);
           if (zip !== undefined && layerName === undefined) throw new UsageError('--zip needs --layer-name', u);
           if (layerArn !== undefined && (layerName !== undefined || s3Bucket !== undefined)) throw new UsageError('--layer-name and --s3-bucket go with --zip', u);
+          const progress = progressLine(ctx, 'publishing');
           const r = await instrumentFunction({
             ...aws(ctx),
+            onProgress: (done, total) => progress.update(done, total),
             functionName: ctx.args[0]!,
             ...(layerArn !== undefined ? { layerArn } : {}),
             ...(zip !== undefined ? { zip, layerName: layerName! } : {}),
@@ -160,6 +162,7 @@ export const lambdaGroup: GroupSpec = {
             dryRun: ctx.flags['dry-run'] === true,
             force: ctx.flags.force === true,
           });
+          progress.done();
           if (ctx.flags.json) {
             const { published: _p, ...doc } = r;
             void _p;

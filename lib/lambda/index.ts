@@ -17,6 +17,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { Readable } from 'stream';
 import {
   GetFunctionCommand,
   GetLayerVersionCommand,
@@ -137,6 +138,8 @@ export interface InstrumentOptions extends AwsOptions {
   checkUnzippedSize?: boolean;
   /** For publishing a `zip`: see {@link PublishOptions.directUploadLimit}. */
   directUploadLimit?: number;
+  /** For publishing a `zip`: upload progress (bytes sent, total). */
+  onProgress?: (sent: number, total: number) => void;
 }
 
 /** What instrument and uninstrument return (the `--json` document of `cli.md`). */
@@ -263,7 +266,18 @@ async function publishChecked(options: PublishOptions, info: LayerInfo): Promise
     const key = options.s3Key ?? `net-profiler/layers/${name}/${createHash('sha256').update(bytes).digest('hex')}.zip`;
     s3 = { bucket: options.s3Bucket!, key };
     try {
-      await s3Client(options).send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: bytes, ContentType: 'application/zip' }));
+      // A stream of 1 MiB chunks, so progress follows what the SDK has sent.
+      const total = bytes.length;
+      const onProgress = options.onProgress;
+      function* chunks(): Generator<Buffer> {
+        for (let i = 0; i < total; i += 1 << 20) {
+          onProgress?.(i, total);
+          yield bytes.subarray(i, Math.min(total, i + (1 << 20)));
+        }
+      }
+      await s3Client(options).send(
+        new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: Readable.from(chunks(), { objectMode: false }), ContentLength: total, ContentType: 'application/zip' }),
+      );
     } catch (err) {
       throw awsError(err, `uploading ${options.zip} to s3://${s3.bucket}/${key}`, 'No layer version was published.');
     }

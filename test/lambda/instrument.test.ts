@@ -83,8 +83,11 @@ describe.runIf(run)('lambda against moto', () => {
 
       const s3 = new S3Client({ region: REGION, endpoint: moto.url, forcePathStyle: true, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
       await s3.send(new CreateBucketCommand({ Bucket: 'np-layers', CreateBucketConfiguration: { LocationConstraint: REGION } }));
-      const r = await publishLayer({ ...awsOpts(moto), zip: arm64Zip, layerName: 'pub-s3', directUploadLimit: size - 1, s3Bucket: 'np-layers' });
+      const seen: [number, number][] = [];
+      const r = await publishLayer({ ...awsOpts(moto), zip: arm64Zip, layerName: 'pub-s3', directUploadLimit: size - 1, s3Bucket: 'np-layers', onProgress: (a, b) => seen.push([a, b]) });
       expect(r.uploadedVia).toBe('s3');
+      expect(seen[0]).toEqual([0, size]);
+      expect(seen[seen.length - 1]).toEqual([size, size]);
       const obj = await s3.send(new GetObjectCommand({ Bucket: 'np-layers', Key: r.s3!.key }));
       expect(Buffer.from(await obj.Body!.transformToByteArray()).equals(fs.readFileSync(arm64Zip))).toBe(true);
       const lv = await c.send(new GetLayerVersionCommand({ LayerName: 'pub-s3', VersionNumber: r.version }));
