@@ -9,7 +9,8 @@ import { buildLayer, unpackZip } from '../../lib/layer';
 import { decodeRecord, functionStatus, uninstrumentFunction } from '../../lib/lambda';
 import { ROOT } from '../helpers/cli';
 import { needTool } from '../helpers/tools';
-import { freePort, needMoto, REGION, startMoto, type Moto } from '../helpers/moto';
+import { freePort, needMoto, REGION, startMoto, startProxy, type Moto } from '../helpers/moto';
+import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { awsOpts, client, createFunction, createRole, makeZip, RELEASE, snapshot, tmpDir } from './fixtures';
 
 const SCRIPT = path.join(ROOT, 'assets/deploy-layer.sh');
@@ -166,6 +167,54 @@ describe.runIf(run)('deploy-layer.sh against moto with the AWS CLI', () => {
     // Nothing was published by any of them.
     const list = spawnSync('aws', ['lambda', 'list-layer-versions', '--layer-name', 'np-refused', '--output', 'json'], { encoding: 'utf8', env: { ...process.env, ...moto.env } });
     expect(JSON.parse(list.stdout).LayerVersions).toEqual([]);
+  });
+
+  it('above the direct-upload limit it goes through S3, and says a bucket is needed without one', async () => {
+    const fn = await createFunction(c);
+    const before = await snapshot(c, fn);
+    const env = { ...moto.env, NP_DIRECT_UPLOAD_LIMIT: '1000' };
+    const refused = await runScript(pkg, ['np-s3', fn, REGION], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/above Lambda's 50 MB direct-upload limit; name a bucket with --s3-bucket/);
+    expect(await snapshot(c, fn)).toEqual(before);
+    const s3 = new S3Client({ region: REGION, endpoint: moto.url, forcePathStyle: true, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    await s3.send(new CreateBucketCommand({ Bucket: 'np-script-layers', CreateBucketConfiguration: { LocationConstraint: REGION } }));
+    const r = await runScript(pkg, ['--s3-bucket', 'np-script-layers', 'np-s3', fn, REGION], env);
+    expect(r.code, r.stderr).toBe(0);
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: 'np-script-layers' }));
+    expect(listed.Contents?.map((o) => o.Key)).toEqual([`net-profiler/layers/np-s3/${path.basename(pkg)}.zip`]);
+    expect((await snapshot(c, fn)).layers).toEqual([`arn:aws:lambda:${REGION}:123456789012:layer:np-s3:1`]);
+  });
+
+  it('retries the update conflict and waits for Successful, through AWS_ENDPOINT_URL', async () => {
+    const proxy = await startProxy(moto);
+    try {
+      const fn = await createFunction(c, { variables: { A: '1' } });
+      let conflicts = 0;
+      proxy.rule = (r) => {
+        if (r.method === 'PUT' && /\/configuration$/.test(r.url) && conflicts < 2) {
+          conflicts++;
+          return { kind: 'respond', status: 409, errorType: 'ResourceConflictException', body: { Type: 'User', message: 'An update is in progress for resource' } };
+        }
+        return { kind: 'forward' };
+      };
+      let inProgress = 1;
+      proxy.rewrite = (r, body) => {
+        if (r.method === 'GET' && /\/configuration$/.test(r.url) && inProgress > 0) {
+          inProgress--;
+          return { ...(body as object), LastUpdateStatus: 'InProgress' };
+        }
+        return body;
+      };
+      const r = await runScript(pkg, ['np-retry', fn, REGION], { ...moto.env, AWS_ENDPOINT_URL: proxy.url });
+      expect(r.code, r.stderr).toBe(0);
+      expect(conflicts).toBe(2);
+      expect(proxy.seen.filter((x) => x.method === 'PUT' && /\/configuration$/.test(x.url))).toHaveLength(3);
+      expect(proxy.seen.filter((x) => x.method === 'GET' && /\/configuration$/.test(x.url))).toHaveLength(2);
+      expect((await snapshot(c, fn)).variables).toEqual({ A: '1', AWS_LAMBDA_EXEC_WRAPPER: '/opt/profiler_wrapper' });
+    } finally {
+      await proxy.stop();
+    }
   });
 
   it('usage errors exit 2; an unreachable endpoint exits 3 with a clear message', async () => {
