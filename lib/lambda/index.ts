@@ -182,7 +182,7 @@ export interface StatusOptions extends AwsOptions {
 
 /** Something missing or mismatched on a function. */
 export interface StatusProblem {
-  /** Stable code: `layer-missing`, `wrapper-missing`, `wrapper-mismatch`, `wrapper-without-layer`, `variable-missing`, `variable-mismatch`, `architecture-mismatch`, `runtime-mismatch`, `unsupported-runtime`, `no-record`, `update-failed`. */
+  /** Stable code: `layer-missing`, `layer-unreadable`, `wrapper-missing`, `wrapper-mismatch`, `wrapper-without-layer`, `variable-missing`, `variable-mismatch`, `architecture-mismatch`, `runtime-mismatch`, `unsupported-runtime`, `no-record`, `update-failed`. */
   code: string;
   /** For people. */
   message: string;
@@ -518,6 +518,14 @@ export async function instrumentFunction(options: InstrumentOptions): Promise<La
 
   // Local facts first: a bad ZIP or variables file is refused before any AWS call.
   const info = options.zip !== undefined ? await readLayerInfo(options.zip) : undefined;
+  const limit = options.directUploadLimit ?? LAMBDA_LIMITS.directUploadBytes;
+  if (info && info.zipBytes > limit && !options.s3Bucket) {
+    throw new NetProfilerError(
+      's3-bucket-required',
+      `${options.zip} is ${info.zipBytes} bytes, above Lambda's ${limit}-byte limit for a direct upload; it must go through S3`,
+      { kind: 'refused', file: options.zip, fix: 'name a bucket in the same region with --s3-bucket' },
+    );
+  }
   const variables = options.variables ?? (options.zip !== undefined ? functionEnvironmentBeside(options.zip) : undefined) ?? { ...PROFILER_VARIABLES };
 
   const client = lambdaClient(options);
@@ -668,11 +676,24 @@ export async function functionStatus(options: StatusOptions): Promise<FunctionSt
   let lv: GetLayerVersionCommandOutput | undefined;
   if (record) {
     position = fn.layers.findIndex((a) => unversionedLayerArn(a) === record.layer);
-    if (position >= 0) lv = await getLayerVersion(client, fn.layers[position]!);
-    else problems.push({ code: 'layer-missing', message: `instrument's record names the layer ${record.layer}, but it is not attached` });
+    if (position >= 0) {
+      try {
+        lv = await getLayerVersion(client, fn.layers[position]!);
+      } catch (err) {
+        if (!(err instanceof NetProfilerError) || err.kind !== 'outside' || err.code === 'aws-unreachable') throw err;
+        problems.push({ code: 'layer-unreadable', message: `cannot read the attached layer version ${fn.layers[position]} (${err.message}); its architecture and runtimes were not checked` });
+      }
+    } else problems.push({ code: 'layer-missing', message: `instrument's record names the layer ${record.layer}, but it is not attached` });
   } else {
     for (let i = 0; i < fn.layers.length; i++) {
-      const candidate = await getLayerVersion(client, fn.layers[i]!);
+      let candidate: GetLayerVersionCommandOutput;
+      try {
+        candidate = await getLayerVersion(client, fn.layers[i]!);
+      } catch (err) {
+        // Another account's layer we may not read, or a deleted version: not ours to judge.
+        if (!(err instanceof NetProfilerError) || err.kind !== 'outside' || err.code === 'aws-unreachable') throw err;
+        continue;
+      }
       if ((candidate.Description ?? '').startsWith(LAYER_DESCRIPTION_PREFIX)) {
         position = i;
         lv = candidate;

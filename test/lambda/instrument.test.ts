@@ -78,6 +78,8 @@ describe.runIf(run)('lambda against moto', () => {
       const size = fs.statSync(arm64Zip).size;
       const e = await refusal(publishLayer({ ...awsOpts(moto), zip: arm64Zip, layerName: 'pub-s3', directUploadLimit: size - 1 }));
       expect(e.code).toBe('s3-bucket-required');
+      const dry = await refusal(instrumentFunction({ ...awsOpts(moto), functionName: 'any', zip: arm64Zip, layerName: 'pub-s3', directUploadLimit: size - 1, dryRun: true }));
+      expect(dry.code).toBe('s3-bucket-required');
       expect(e.kind).toBe('refused');
       expect(e.fix).toMatch(/--s3-bucket/);
 
@@ -357,6 +359,20 @@ describe.runIf(run)('lambda against moto', () => {
       expect(await functionStatus({ ...awsOpts(moto), functionName: fn })).toMatchObject({ instrumented: false, recorded: false, layer: null, problems: [] });
       const fn2 = await createFunction(c, { variables: { AWS_LAMBDA_EXEC_WRAPPER: '/opt/profiler_wrapper' } });
       expect((await functionStatus({ ...awsOpts(moto), functionName: fn2 })).problems.map((p) => p.code)).toEqual(['wrapper-without-layer']);
+    });
+
+    it('a deleted layer version still attached: reported, not a crash', async () => {
+      const v = await publishLayer({ ...awsOpts(moto), zip: arm64Zip, layerName: 'np-deleted' });
+      const gone = await c.send(new PublishLayerVersionCommand({ LayerName: 'user-gone', Content: { ZipFile: await makeZip({ 'g.txt': 'g' }) } }));
+      const fn = await createFunction(c, { layers: [gone.LayerVersionArn!] });
+      const fn2 = await createFunction(c, { layers: [gone.LayerVersionArn!] }); // no record
+      await instrumentFunction({ ...awsOpts(moto), functionName: fn, layerArn: v.layerVersionArn });
+      const { DeleteLayerVersionCommand } = await import('@aws-sdk/client-lambda');
+      await c.send(new DeleteLayerVersionCommand({ LayerName: 'np-deleted', VersionNumber: v.version }));
+      await c.send(new DeleteLayerVersionCommand({ LayerName: 'user-gone', VersionNumber: gone.Version! }));
+      const st = await functionStatus({ ...awsOpts(moto), functionName: fn });
+      expect(st.problems.map((p) => p.code)).toEqual(['layer-unreadable']);
+      expect(await functionStatus({ ...awsOpts(moto), functionName: fn2 })).toMatchObject({ instrumented: false, layer: null, problems: [] });
     });
 
     it('finds a profiler layer attached without a record', async () => {
