@@ -84,6 +84,10 @@ export async function startMoto(): Promise<Moto> {
     const deadline = Date.now() + 60_000;
     while (!exited && Date.now() < deadline) {
       if (await answers(port)) {
+        // Make sure it is OUR server answering (not another test file's that took the
+        // port first, in which case ours exits with "address in use").
+        await new Promise((r) => setTimeout(r, 300));
+        if (exited) break;
         const url = `http://127.0.0.1:${port}`;
         return {
           url,
