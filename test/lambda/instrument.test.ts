@@ -341,7 +341,8 @@ describe.runIf(run)('lambda against moto', () => {
       const x64 = await publishLayer({ ...awsOpts(moto), zip: x64Zip, layerName: 'np-status' });
       const { UpdateFunctionConfigurationCommand } = await import('@aws-sdk/client-lambda');
       const s = await snapshot(c, fn);
-      // Simulate "arm64 layer on an x86_64 function": attach the x64 version to the arm64 function.
+      // Simulate "arm64 layer on an x86_64 function" by attaching the x64 version to the arm64
+      // function (moto ignores Architectures on UpdateFunctionCode, so the function cannot move).
       await c.send(new UpdateFunctionConfigurationCommand({ FunctionName: fn, Layers: [x64.layerVersionArn] }));
       const st = await functionStatus({ ...awsOpts(moto), functionName: fn });
       expect(st.layer?.layerVersionArn).toBe(x64.layerVersionArn);
