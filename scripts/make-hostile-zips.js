@@ -4,6 +4,15 @@
 // layer.md "Reading ZIPs", plus a few good ones from other writers' shapes. They seed the
 // zip_reader fuzz target and are each checked by test/layer/hostile.test.ts (refused,
 // entry named, nothing written). Deterministic; re-run only to change the corpus.
+//
+// The other writers' ZIPs of the corpus were made once with those tools (they hold
+// times, so they are committed rather than regenerated):
+//   good-infozip-extras.zip     zip -r good-infozip-extras.zip a.txt d        (UT/ux extras)
+//   good-infozip-stream.zip     zip - a.txt d/b.txt | cat > …                  (data descriptors)
+//   infozip-stdin-fifo.zip      printf 'streamed\n' | zip -fd - - > …          (entry recorded as a FIFO)
+//   good-python-utf8-zip64.zip  Python zipfile: UTF-8 names, archive and entry comments,
+//                               force_zip64=True on one entry
+//   good-layer-x64.zip          net-profiler layer build examples/release --arch x64
 const fs = require('fs');
 const path = require('path');
 const zlib = require('zlib');

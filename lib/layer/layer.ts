@@ -37,11 +37,17 @@ export const LAYER_PATHS = {
 
 /** A warning or error of a build, as `build --json` prints it. */
 export interface BuildMessage {
+  /** Stable code, such as `native-wrong-machine`. */
   code: string;
+  /** The file concerned, as the user named it (under the release or package folder). */
   file: string;
+  /** What is wrong. */
   message: string;
+  /** 1-based line, where known (settings findings). */
   line?: number;
+  /** 1-based column, where known. */
   column?: number;
+  /** How to fix it, where there is a known fix. */
   fix?: string;
 }
 
@@ -74,20 +80,26 @@ export interface BuildLayerResult {
   packageZip: string;
   /** SHA-256 of the layer ZIP, hex. */
   sha256: string;
+  /** Profiler version, from the manifest. */
   version: string;
+  /** The layer's architecture. */
   arch: LayerArch;
+  /** Runtimes built for. */
   runtimes: LayerRuntime[];
   /** Entries in the layer ZIP. */
   entries: number;
   /** Sum of the layer's unzipped sizes. */
   unzippedBytes: number;
+  /** Warnings (the build went ahead). */
   warnings: BuildMessage[];
 }
 
 /** The `build --json` document of a refused build (nothing was written). */
 export interface BuildLayerRefusal {
   ok: false;
+  /** Every error found, all at once. */
   errors: BuildMessage[];
+  /** Warnings found on the way. */
   warnings: BuildMessage[];
 }
 
@@ -184,6 +196,12 @@ function removeQuietly(file: string): void {
   }
 }
 
+interface TreeFileRef {
+  file: string;
+  abs: string;
+  size: number;
+}
+
 /** The layer's file tree to write: name → where its bytes come from and its mode. */
 type LayerFiles = Map<string, ZipSource>;
 
@@ -245,7 +263,7 @@ export async function buildLayer(options: BuildLayerOptions): Promise<BuildLayer
     files.set(LAYER_PATHS.native, { name: LAYER_PATHS.native, mode: 0o755, file: nf.abs, sizeHint: nf.size });
   }
   // agents
-  const assemblies: { file: string; bytes: Uint8Array }[] = [];
+  const assemblies: TreeFileRef[] = [];
   for (const r of runtimes) {
     const dir = `agent/${TFM[r]}`;
     const inDir = tree.files.filter((f) => f.rel.startsWith(dir + '/'));
@@ -259,10 +277,20 @@ export async function buildLayer(options: BuildLayerOptions): Promise<BuildLayer
     for (const f of inDir) {
       const name = `profiler/${f.rel}`;
       files.set(name, { name, mode: 0o644, file: f.abs, sizeHint: f.size });
-      if (f.rel.toLowerCase().endsWith('.dll')) assemblies.push({ file: shown(f.rel), bytes: readDll(f.abs) });
+      if (f.rel.toLowerCase().endsWith('.dll')) assemblies.push({ file: shown(f.rel), abs: f.abs, size: f.size });
     }
   }
-  checkAssemblies(assemblies, problems);
+  // PE/CLI headers, in batches of bounded memory (the CLI metadata may sit anywhere)
+  for (let i = 0; i < assemblies.length; ) {
+    const batch: { file: string; bytes: Uint8Array }[] = [];
+    let bytes = 0;
+    while (i < assemblies.length && (batch.length === 0 || bytes + assemblies[i]!.size <= 64 << 20)) {
+      const a = assemblies[i++]!;
+      bytes += a.size;
+      batch.push({ file: a.file, bytes: readBytes(a.abs) });
+    }
+    checkAssemblies(batch, problems);
+  }
   // settings
   const settingsFile = options.settings ?? shown('settings/lambda/settings.yaml');
   let settingsBytes: Buffer | undefined;
@@ -320,20 +348,6 @@ export async function buildLayer(options: BuildLayerOptions): Promise<BuildLayer
   } finally {
     removeQuietly(tmpLayer);
     removeQuietly(tmpPackage);
-  }
-}
-
-function readDll(file: string): Buffer {
-  // Headers are at the start; 1 MiB covers the CLI header of any real assembly's layout
-  // in practice, and the whole file when it is smaller.
-  const fd = fs.openSync(file, 'r');
-  try {
-    const size = fs.fstatSync(fd).size;
-    const buf = Buffer.alloc(Math.min(size, 1 << 20));
-    fs.readSync(fd, buf, 0, buf.length, 0);
-    return buf;
-  } finally {
-    fs.closeSync(fd);
   }
 }
 
@@ -409,6 +423,9 @@ async function checkLayerContents(view: LayerView, problems: LayerProblem[], unz
   const e = view.entries;
   const err = (code: string, name: string, message: string, fix?: string) =>
     problems.push({ code, severity: 'error', file: view.show(name), message, ...(fix ? { fix } : {}) });
+  if (unzippedBytes > LAMBDA_UNZIPPED_LIMIT) {
+    problems.push({ code: 'layer-too-large', severity: 'error', file: view.show(''), message: `the layer unzips to ${unzippedBytes} bytes, over Lambda's ${LAMBDA_UNZIPPED_LIMIT} for a function and its layers` });
+  }
   const wrapper = e.get(LAYER_PATHS.wrapper);
   if (!wrapper || wrapper.dir) err('wrapper-missing', LAYER_PATHS.wrapper, 'the layer has no startup wrapper');
   else if (wrapper.mode !== 0o755) err('bad-mode', LAYER_PATHS.wrapper, `mode is ${wrapper.mode.toString(8)}, not 755: Lambda cannot execute the wrapper`);
@@ -462,18 +479,20 @@ async function checkLayerContents(view: LayerView, problems: LayerProblem[], unz
   if (toRead.includes(LAYER_PATHS.native)) checkNativeLibrary(data[i++]!, view.show(LAYER_PATHS.native), arch, problems);
   if (toRead.includes(LAYER_PATHS.settings)) checkSettingsFile(data[i++]!, view.show(LAYER_PATHS.settings), runtimes, problems);
   checkAssemblies(dlls.map((d, k) => ({ file: view.show(d), bytes: data[i + k]! })), problems);
-  if (unzippedBytes > LAMBDA_UNZIPPED_LIMIT) {
-    problems.push({ code: 'layer-too-large', severity: 'error', file: view.show(''), message: `the layer unzips to ${unzippedBytes} bytes, over Lambda's ${LAMBDA_UNZIPPED_LIMIT} for a function and its layers` });
-  }
   return facts;
 }
 
 /** One entry as `inspect --json` lists it. */
 export interface InspectEntry {
+  /** Entry name; directories end with `/`. */
   path: string;
+  /** Regular file or directory (nothing else is read). */
   type: 'file' | 'directory';
+  /** Permission bits (0o755 = 493). */
   mode: number;
+  /** Unzipped size in bytes. */
   size: number;
+  /** Compressed size in bytes. */
   compressedSize: number;
   /** CRC-32, 8 hex digits. */
   crc32: string;
@@ -481,27 +500,40 @@ export interface InspectEntry {
 
 /** A finding of `inspect`. */
 export interface InspectFinding {
+  /** Stable code. */
   code: string;
+  /** `error` makes the layer not valid. */
   severity: 'error' | 'warning';
-  /** The entry (or settings key path) concerned. */
+  /** The entry concerned; for settings findings `ENTRY#Key.Path`. */
   path: string;
+  /** What is wrong. */
   message: string;
+  /** 1-based line in the entry, where known (settings findings). */
   line?: number;
+  /** 1-based column, where known. */
   column?: number;
+  /** How to fix it. */
   fix?: string;
 }
 
 /** The `inspect --json` document. */
 export interface InspectLayerResult {
+  /** Every entry, in the ZIP's order. */
   entries: InspectEntry[];
+  /** What the layer is. */
   layer: {
     /** True when no finding is an error. */
     valid: boolean;
+    /** Version from the manifest, or null. */
     version: string | null;
+    /** Arch from the manifest, or null. */
     arch: LayerArch | null;
+    /** Runtimes from the manifest (empty when unknown). */
     runtimes: LayerRuntime[];
+    /** Sum of the entries' unzipped sizes (Lambda allows 262,144,000 for function plus layers). */
     unzippedBytes: number;
   };
+  /** What makes it not a valid layer (errors) or worth a look (warnings). */
   findings: InspectFinding[];
 }
 
@@ -567,17 +599,25 @@ export interface RebuildLayerOptions {
 /** The `rebuild --json` document. */
 export interface RebuildLayerResult {
   ok: true;
+  /** The layer ZIP rewritten in the package folder. */
   layerZip: string;
+  /** Its SHA-256, hex. */
   sha256: string;
+  /** Version, arch and runtimes from the layer's manifest. */
   version: string;
+  /** The layer's architecture. */
   arch: LayerArch;
+  /** Runtimes of the layer. */
   runtimes: LayerRuntime[];
+  /** Entries written. */
   entries: number;
+  /** Sum of the unzipped sizes. */
   unzippedBytes: number;
   /** Entries whose compressed bytes were copied from the previous layer ZIP. */
   copied: number;
   /** Entries compressed anew (new or changed files). */
   changed: string[];
+  /** Warnings (the rebuild went ahead). */
   warnings: BuildMessage[];
 }
 
@@ -736,6 +776,14 @@ export async function unpackZip(zipPath: string, dir: string, limits?: ZipLimits
     names.forEach((n, i) => {
       const parts = n.split('/').filter((s) => s !== '' && s !== '.');
       for (let k = 1; k < parts.length + (entries[i]!.dir ? 1 : 0); k++) dirs.add(parts.slice(0, k).join('/'));
+    });
+    // A file whose path is also a folder of another entry ("a" and "a/b") cannot be
+    // written: refuse it as a ZIP fault, before anything is written.
+    names.forEach((n, i) => {
+      const norm = n.split('/').filter((s) => s !== '' && s !== '.').join('/');
+      if (!entries[i]!.dir && dirs.has(norm)) {
+        throw new ZipRefusedError('path-conflict', n, `entry ${JSON.stringify(n)}: is a file, but other entries need a folder of that name`);
+      }
     });
     for (const d of [...dirs].sort()) {
       fs.mkdirSync(target(d), { recursive: true, mode: 0o755 });

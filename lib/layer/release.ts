@@ -160,7 +160,7 @@ export interface Tree {
 export function walkTree(root: string, problems: LayerProblem[], within: string = root, shown: string = root): Tree {
   const tree: Tree = { files: [], dirs: [] };
   const realWithin = fs.realpathSync(within);
-  const seen = new Set<string>();
+  const seen = new Set<string>([fs.realpathSync(root)]);
   const visit = (abs: string, rel: string, shownPath: string) => {
     for (const name of fs.readdirSync(abs).sort()) {
       const a = path.join(abs, name);

@@ -205,6 +205,16 @@ describe('broken releases are refused, naming the file, writing nothing', () => 
     expect(e?.size).toBe(1024);
   });
 
+  it('does not loop on a link to a folder above it', async () => {
+    const rel = tmpDir();
+    copyTree(RELEASE, rel);
+    fs.symlinkSync('..', path.join(rel, 'agent/net8.0/up'));
+    fs.symlinkSync('../..', path.join(rel, 'agent/net8.0/top'));
+    const r = await ok(buildLayer({ release: rel, arch: 'arm64', outDir: tmpDir() }));
+    const names = (await inspectLayer(r.layerZip)).entries.map((e) => e.path);
+    expect(names.filter((n) => n.startsWith('profiler/agent/net8.0/up/') || n.startsWith('profiler/agent/net8.0/top/'))).toEqual([]);
+  });
+
   it('warns (and builds) for a .dll that is not a CLI assembly', async () => {
     const rel = tmpDir();
     copyTree(RELEASE, rel);

@@ -137,6 +137,27 @@ describe('net-profiler layer', () => {
     expect(doc.findings).toEqual([expect.objectContaining({ code: 'native-wrong-machine', severity: 'error', path: 'profiler/native/libnet_profiler.so' })]);
   });
 
+  it('shows progress on a TTY stderr, never with --json', async () => {
+    const { runCli } = await import('../../lib/cli/main');
+    const { Writable } = await import('stream');
+    const sink = (tty: boolean) => {
+      const chunks: string[] = [];
+      const w = new Writable({ write(c, _e, cb) { chunks.push(String(c)); cb(); } }) as NodeJS.WritableStream & { isTTY?: boolean };
+      w.isTTY = tty;
+      return { w, text: () => chunks.join('') };
+    };
+    const out = sink(false);
+    const err = sink(true);
+    const code = await runCli(['layer', 'build', RELEASE, '--arch', 'arm64', '--out', tmpDir()], { stdout: out.w, stderr: err.w, env: {} });
+    expect(code).toBe(0);
+    expect(err.text()).toMatch(/compressing 100% \(/);
+    const jout = sink(false);
+    const jerr = sink(true);
+    expect(await runCli(['layer', 'build', RELEASE, '--arch', 'arm64', '--out', tmpDir(), '--json'], { stdout: jout.w, stderr: jerr.w, env: {} })).toBe(0);
+    expect(jerr.text()).toBe('');
+    expect(JSON.parse(jout.text()).ok).toBe(true);
+  });
+
   it('unpack and rebuild: the seed flow (edit the settings, rebuild)', () => {
     const out = tmpDir();
     const b = JSON.parse(cli(['layer', 'build', RELEASE, '--arch', 'arm64', '--out', out, '--json']).stdout);

@@ -88,6 +88,25 @@ describe('hostile ZIPs', () => {
     await expect(readCheckedZip(big, { maxRatio: 5000 })).resolves.toBeDefined();
   });
 
+  it('a ZIP past 250 MB: refused by default, listed with layer-too-large under a higher cap', async () => {
+    const zip = path.join(tmpDir(), 'big.zip');
+    const mib = Buffer.alloc(1 << 20);
+    await writeZip(zip, Array.from({ length: 251 }, (_, i) => ({ name: `z/${String(i).padStart(3, '0')}`, mode: 0o644, data: mib })));
+    await expect(inspectLayer(zip)).rejects.toMatchObject({ code: 'zip-bomb-total', entry: 'z/250' });
+    const doc = await inspectLayer(zip, { maxUnzippedBytes: 300 << 20 });
+    expect(doc.layer.valid).toBe(false);
+    expect(doc.layer.unzippedBytes).toBe(251 << 20);
+    expect(doc.findings.map((f) => f.code)).toEqual(expect.arrayContaining(['layer-too-large', 'wrapper-missing']));
+  });
+
+  it('refuses a file that is also the folder of another entry, writing nothing', async () => {
+    const zip = path.join(tmpDir(), 'conflict.zip');
+    await writeZip(zip, [{ name: 'a', mode: 0o644, data: Buffer.from('file') }, { name: 'a/b', mode: 0o644, data: Buffer.from('x') }]);
+    const parent = tmpDir();
+    await expect(unpackZip(zip, path.join(parent, 't'))).rejects.toMatchObject({ code: 'path-conflict', entry: 'a' });
+    expect(fs.readdirSync(parent)).toEqual([]);
+  });
+
   it('refuses to unpack into a folder that is not empty, touching nothing', async () => {
     const target = tmpDir();
     fs.writeFileSync(path.join(target, 'mine.txt'), 'x');
@@ -121,6 +140,18 @@ describe('readZipDirectoryFromTail (ranged reads)', () => {
 });
 
 describe('writeZip', () => {
+  it('gives the same bytes whatever the batching and parallelism, and whatever order the sources come in', async () => {
+    const dir = tmpDir();
+    const sources = Array.from({ length: 40 }, (_, i) => ({ name: `d${i % 3}/f${i}`, mode: 0o644, data: Buffer.alloc(300_000 + i * 1000, i) }));
+    await writeZip(path.join(dir, 'a.zip'), sources, { parallel: 1 });
+    await writeZip(path.join(dir, 'b.zip'), [...sources].reverse(), { parallel: 8 });
+    expect(fs.readFileSync(path.join(dir, 'a.zip')).equals(fs.readFileSync(path.join(dir, 'b.zip')))).toBe(true);
+  });
+
+  it('refuses two sources of the same name', async () => {
+    await expect(writeZip(path.join(tmpDir(), 'x.zip'), [{ name: 'a', mode: 0o644, data: Buffer.from('1') }, { name: 'a', mode: 0o644, data: Buffer.from('2') }])).rejects.toMatchObject({ code: 'duplicate-entry' });
+  });
+
   it('uses ZIP64 exactly when the entry count needs it, and other tools read it', async () => {
     const dir = tmpDir();
     const many = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `e/${String(i).padStart(5, '0')}`, mode: 0o644, data: Buffer.from(String(i)) }));
