@@ -128,6 +128,8 @@ class Reader {
   std::vector<size_t> lineStarts_;  // offsets of line starts in s_
   Document doc_;
   int depth_ = 0;
+  bool commentBefore_ = false;  // comment lines between an indicator and its value
+  size_t commentFrom_ = 0;
 
   // ---- input, positions, errors -------------------------------------------------
 
@@ -181,6 +183,10 @@ class Reader {
         ok = false;
       }
       if (!ok) bad("invalid-utf8", "the file is not valid UTF-8 here", "save the file as UTF-8");
+      if (cp == 0xFEFF) {
+        bad("control-character", "a byte order mark (U+FEFF) inside the file; it is only allowed as the first character",
+            "remove it");
+      }
       if ((cp >= 0x80 && cp <= 0x9F && cp != 0x85) || cp == 0xFFFE || cp == 0xFFFF) {
         bad("control-character", "a non-printable character is not allowed in YAML",
             "remove it; write it as an escape inside a double-quoted string if you need it");
@@ -369,8 +375,14 @@ class Reader {
       if (Cur() == '\0' || LineIsDocMarker(p_)) return NewNode(NodeKind::Scalar, Style::Empty, here);
       int c = IndentHere();
       if (c > indent) {
+        bool comment = false;
+        for (size_t q = here; q < p_; ++q) comment = comment || s_[q] == '#';
         p_ += c;
-        return ParseContent(c, indent, true, Start::Doc);
+        commentBefore_ = comment;
+        commentFrom_ = here;
+        uint32_t node = ParseContent(c, indent, true, Start::Doc);
+        commentBefore_ = false;
+        return node;
       }
       if (start == Start::MapValue && c == indent && At(p_ + c) == '-' && IsBlankOrEnd(At(p_ + c + 1))) {
         p_ += c;
@@ -399,6 +411,8 @@ class Reader {
 
   // The content of a node starting at column `col` (the cursor is on its first character).
   uint32_t ParseContent(int col, int parentIndent, bool allowCollection, Start start) {
+    bool commentBefore = commentBefore_;
+    commentBefore_ = false;
     RefuseNodeProperties();
     char c = Cur();
     if (c == '-' && IsBlankOrEnd(At(p_ + 1))) {
@@ -444,7 +458,14 @@ class Reader {
       return ParseBlockMap(col, first);
     }
     if (doc_.nodes[first].style == Style::Plain) {
+      size_t lineBefore = LineIndex(p_);
       ContinuePlain(first, parentIndent, false);
+      bool blankLineBefore = false;
+      for (size_t q = commentFrom_; q + 1 < at && commentBefore; ++q) blankLineBefore = blankLineBefore || (s_[q] == '\n' && s_[q + 1] == '\n');
+      if (commentBefore && (LineIndex(p_) > lineBefore + 1 || blankLineBefore)) {
+        FailAt(at, "yaml-syntax", "a value on several lines after a comment line is read differently by YAML tools",
+               "put the value on one line, or move the comment");
+      }
       return first;
     }
     ExpectLineEnd("after the quoted value");
@@ -511,12 +532,14 @@ class Reader {
       size_t q = p_ + 1;
       int empties = 0;
       bool found = false;
+      size_t tabBlank = SIZE_MAX;  // a blank line with a tab inside the value: refused
       for (;;) {
         size_t ls = q;
         while (At(q) == ' ') ++q;
         size_t afterSpaces = q;
         while (IsBlank(At(q))) ++q;
         if (At(q) == '\n') {
+          if (At(afterSpaces) == '\t' && tabBlank == SIZE_MAX) tabBlank = afterSpaces;
           ++empties;
           ++q;
           continue;
@@ -541,6 +564,10 @@ class Reader {
         p_ = save;
         break;
       }
+      if (tabBlank != SIZE_MAX) {
+        FailAt(tabBlank, "tab-indent", "a tab on an empty line inside a value on several lines (readers disagree on it)",
+               "remove the tab from the empty line");
+      }
       if (empties == 0) text += ' ';
       else text.append(static_cast<size_t>(empties), '\n');
       std::string seg;
@@ -561,6 +588,7 @@ class Reader {
   bool FlowLineIndentOk(int ind, int parentIndent) const { return ind > parentIndent; }
 
   uint32_t ParseBlockMap(int col, uint32_t firstKey) {
+    commentBefore_ = false;
     Enter();
     uint32_t map = NewNode(NodeKind::Map, Style::Block, 0);
     {
@@ -707,9 +735,9 @@ class Reader {
           p_ = At(eol) == '\n' ? eol + 1 : eol;
           continue;
         }
-        if (At(q) == '\t' && whitespaceOnly) {
-          // a whitespace-only line before the indentation is known: treat as empty only
-          // when the tab lies beyond the eventual indentation; keep it simple and refuse.
+        if (At(q) == '\t') {
+          // a tab where the block scalar's indentation is being found: refused (readers
+          // disagree on whether it ends the scalar).
           FailAt(q, "tab-indent", "a tab is used for indentation; YAML indents with spaces only", "replace the tab with spaces");
         }
         if (spaces <= parentIndent) break;
@@ -719,7 +747,7 @@ class Reader {
                  "remove the trailing spaces from the blank line");
         }
       }
-      if (At(eol) == '\0' && whitespaceOnly) {
+      if (At(eol) == '\0' && whitespaceOnly && !(indent >= 0 && spaces > indent)) {
         p_ = eol;
         break;
       }
@@ -740,9 +768,24 @@ class Reader {
       }
       break;
     }
-    // Trailing empty lines.
+    // Trailing empty lines. A trailing line of only blanks beyond the indentation is
+    // content in YAML 1.2 but dropped by common readers: refused.
     size_t last = lines.size();
     while (last > 0 && lines[last - 1].empty) --last;
+    {
+      size_t k = last;
+      while (k > 0) {
+        const Line& l = lines[k - 1];
+        bool blanks = true;
+        for (size_t r = l.from; r < l.to; ++r) blanks = blanks && IsBlank(At(r));
+        if (!blanks) break;
+        --k;
+      }
+      if (k < last) {
+        FailAt(lines[k].from, "yaml-syntax", "a line of only spaces at the end of a block scalar (readers disagree on whether it is content)",
+               "remove the trailing spaces from the line");
+      }
+    }
     size_t trailing = lines.size() - last;
     std::string out;
     if (!folded) {
@@ -911,7 +954,13 @@ class Reader {
     int empties = 0;
     for (;;) {
       size_t ls = p_;
-      while (IsBlank(Cur())) ++p_;
+      while (IsBlank(Cur())) {
+        if (Cur() == '\t') {
+          FailAt(p_, "tab-indent", "a tab in the indentation of a quoted value's continuation line (readers disagree on it)",
+                 "replace the tab with spaces");
+        }
+        ++p_;
+      }
       if (Cur() == '\n') {
         ++empties;
         ++p_;
