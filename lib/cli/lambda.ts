@@ -1,12 +1,209 @@
 /**
- * The `lambda` command group (`cli.md`).
+ * The `lambda` command group (`cli.md`): publish, instrument, uninstrument, status.
+ * Each command is a thin shell over `net-profiler/lambda`.
  * @packageDocumentation
  */
-import type { GroupSpec } from './framework';
+import { NetProfilerError } from '../errors';
+import {
+  functionStatus,
+  instrumentFunction,
+  LambdaChangeResult,
+  publishLayer,
+  uninstrumentFunction,
+  type AwsOptions,
+  type FunctionStatus,
+} from '../lambda';
+import { CommandContext, Exit, flagString, FlagSpec, GroupSpec, printJson, progressLine, UsageError } from './framework';
+
+const awsFlags: Record<string, FlagSpec> = {
+  region: { type: 'string', value: 'R', description: 'AWS region (default: AWS_REGION / the profile)' },
+  'endpoint-url': { type: 'string', value: 'URL', description: 'Lambda endpoint (default: AWS_ENDPOINT_URL_LAMBDA / AWS_ENDPOINT_URL / AWS)' },
+};
+const jsonFlag: Record<string, FlagSpec> = { json: { type: 'boolean', description: 'print one JSON document' } };
+
+function aws(ctx: CommandContext): AwsOptions {
+  // The SDK's notice about its future Node requirement is not for the CLI's users.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const region = flagString(ctx.flags, 'region');
+  const endpointUrl = flagString(ctx.flags, 'endpoint-url');
+  if (endpointUrl !== undefined) {
+    try {
+      new URL(endpointUrl);
+    } catch {
+      throw new UsageError(`--endpoint-url ${JSON.stringify(endpointUrl)} is not a URL`);
+    }
+  }
+  return { ...(region ? { region } : {}), ...(endpointUrl ? { endpointUrl } : {}) };
+}
+
+/** A refusal prints as `{"ok": false, "refusal": {…}}` (exit 1); other errors go to the framework. */
+async function guarded(ctx: CommandContext, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (err) {
+    if (err instanceof NetProfilerError && err.kind === 'refused') {
+      if (ctx.flags.json) {
+        printJson(ctx, { ok: false, refusal: { code: err.code, message: err.message, ...(err.fix ? { fix: err.fix } : {}) } });
+      } else {
+        ctx.stderr.write(`net-profiler: refused ${err.code}: ${err.message}\n`);
+        if (err.fix) ctx.stderr.write(`    fix: ${err.fix}\n`);
+        ctx.stderr.write('Nothing was changed.\n');
+      }
+      return Exit.failed;
+    }
+    throw err;
+  }
+}
+
+function printChange(ctx: CommandContext, r: LambdaChangeResult, verb: string): void {
+  const out: string[] = [];
+  const bold = (s: string) => (ctx.color ? `\x1b[1m${s}\x1b[0m` : s);
+  out.push(bold(`${r.applied ? verb : `${verb} (dry run, nothing changed)`}: ${r.function}`));
+  if (r.published) out.push(`published ${r.published.layerVersionArn} (${r.published.arch}; ${r.published.runtimes.join(', ')})`);
+  out.push('layers before:');
+  out.push(...(r.layersBefore.length ? r.layersBefore.map((a) => `  ${a}`) : ['  (none)']));
+  out.push('layers after:');
+  out.push(...(r.layersAfter.length ? r.layersAfter.map((a) => `  ${r.layersBefore.includes(a) ? ' ' : '+'} ${a}`) : ['  (none)']));
+  const added = Object.entries(r.variablesAdded);
+  const changed = Object.entries(r.variablesChanged);
+  out.push('variables:');
+  if (!added.length && !changed.length && !r.variablesRemoved.length) out.push('  (no change)');
+  for (const [k, v] of added) out.push(`  + ${k}=${v}`);
+  for (const [k, v] of changed) out.push(`  ~ ${k}=${v.to} (was ${v.from})`);
+  for (const k of r.variablesRemoved) out.push(`  - ${k}`);
+  ctx.stdout.write(out.join('\n') + '\n');
+  for (const w of r.warnings) ctx.stderr.write(`warning ${w.code}: ${w.message}\n`);
+}
+
+function printStatus(ctx: CommandContext, s: FunctionStatus): void {
+  const out: string[] = [];
+  out.push(`${s.function}: ${s.instrumented ? 'instrumented' : 'not instrumented'} (${s.runtime ?? 'no runtime'}, ${s.architecture})`);
+  if (s.layer) out.push(`profiler layer: ${s.layer.layerVersionArn} (version ${s.layer.version}, position ${s.layer.position + 1} of ${s.layers.length}; ${s.layer.architectures.join(', ') || 'any arch'}; ${s.layer.runtimes.join(', ') || 'any runtime'})`);
+  out.push(`record: ${s.recorded ? `yes (sets ${Object.keys(s.record!.set).join(', ') || 'nothing'}${Object.keys(s.record!.was).length ? `; replaced ${Object.keys(s.record!.was).join(', ')}` : ''})` : 'none'}`);
+  if (s.lastUpdateStatus) out.push(`last update: ${s.lastUpdateStatus}`);
+  for (const p of s.problems) out.push(`problem ${p.code}: ${p.message}`);
+  ctx.stdout.write(out.join('\n') + '\n');
+}
 
 /** `net-profiler lambda …` */
 export const lambdaGroup: GroupSpec = {
   name: 'lambda',
-  summary: "publish the layer, attach it to a function, take it out again",
-  commands: [],
+  summary: 'publish the layer, attach it to a function, take it out again',
+  commands: [
+    {
+      name: 'publish',
+      usage: 'lambda publish ZIP --layer-name NAME [--s3-bucket B] [--region R] [--endpoint-url URL] [--json]',
+      summary: 'publish a layer version (runtimes and architecture from the layer\'s manifest)',
+      example: 'net-profiler lambda publish profiler-lambda-layer-1.4.0-linux-arm64.zip --layer-name net-profiler --region eu-central-1',
+      flags: {
+        'layer-name': { type: 'string', value: 'NAME', description: 'the layer\'s name' },
+        's3-bucket': { type: 'string', value: 'B', description: 'bucket for ZIPs above the 50 MB direct-upload limit' },
+        ...awsFlags,
+        ...jsonFlag,
+      },
+      positionals: { min: 1, max: 1 },
+      run: (ctx) =>
+        guarded(ctx, async () => {
+          const layerName = flagString(ctx.flags, 'layer-name');
+          if (!layerName) throw new UsageError('--layer-name is required', 'lambda publish ZIP --layer-name NAME [--s3-bucket B] [--json]');
+          const s3Bucket = flagString(ctx.flags, 's3-bucket');
+          const progress = progressLine(ctx, 'publishing');
+          const r = await publishLayer({
+            ...aws(ctx),
+            zip: ctx.args[0]!,
+            layerName,
+            ...(s3Bucket ? { s3Bucket } : {}),
+            onProgress: (done, total) => progress.update(done, total),
+          });
+          progress.done();
+          if (ctx.flags.json) {
+            printJson(ctx, { ok: true, layerVersionArn: r.layerVersionArn, version: r.version, arch: r.arch, runtimes: r.runtimes });
+          } else {
+            ctx.stdout.write(`published ${r.layerVersionArn} (${r.arch}; ${r.runtimes.join(', ')}; via ${r.uploadedVia === 's3' ? `s3://${r.s3!.bucket}/${r.s3!.key}` : 'direct upload'})\n`);
+          }
+          return Exit.ok;
+        }),
+    },
+    {
+      name: 'instrument',
+      usage: 'lambda instrument FUNCTION (--layer-arn ARN | --zip ZIP --layer-name NAME) [--s3-bucket B] [--dry-run] [--force] [--region R] [--endpoint-url URL] [--json]',
+      summary: 'attach the layer and merge the variables, or print the plan',
+      example: 'net-profiler lambda instrument lambda-profiler-demo --layer-arn arn:aws:lambda:eu-central-1:123456789012:layer:net-profiler:3 --dry-run',
+      flags: {
+        'layer-arn': { type: 'string', value: 'ARN', description: 'a published layer version' },
+        zip: { type: 'string', value: 'ZIP', description: 'a layer ZIP to publish first (with --layer-name)' },
+        'layer-name': { type: 'string', value: 'NAME', description: 'the name to publish --zip under' },
+        's3-bucket': { type: 'string', value: 'B', description: 'bucket for a --zip above the 50 MB direct-upload limit' },
+        'dry-run': { type: 'boolean', description: 'print the plan (layers before/after, variables added/changed) and change nothing' },
+        force: { type: 'boolean', description: 'replace another AWS_LAMBDA_EXEC_WRAPPER (uninstrument gives it back)' },
+        ...awsFlags,
+        ...jsonFlag,
+      },
+      positionals: { min: 1, max: 1 },
+      run: (ctx) =>
+        guarded(ctx, async () => {
+          const layerArn = flagString(ctx.flags, 'layer-arn');
+          const zip = flagString(ctx.flags, 'zip');
+          const layerName = flagString(ctx.flags, 'layer-name');
+          const s3Bucket = flagString(ctx.flags, 's3-bucket');
+          const u = 'lambda instrument FUNCTION (--layer-arn ARN | --zip ZIP --layer-name NAME) [--dry-run] [--force] [--json]';
+          if (layerArn !== undefined && zip !== undefined) throw new UsageError('give --layer-arn or --zip, not both', u);
+          if (layerArn === undefined && zip === undefined) throw new UsageError('give --layer-arn ARN, or --zip ZIP with --layer-name NAME', u);
+          if (zip !== undefined && layerName === undefined) throw new UsageError('--zip needs --layer-name', u);
+          if (layerArn !== undefined && (layerName !== undefined || s3Bucket !== undefined)) throw new UsageError('--layer-name and --s3-bucket go with --zip', u);
+          const progress = progressLine(ctx, 'publishing');
+          const r = await instrumentFunction({
+            ...aws(ctx),
+            onProgress: (done, total) => progress.update(done, total),
+            functionName: ctx.args[0]!,
+            ...(layerArn !== undefined ? { layerArn } : {}),
+            ...(zip !== undefined ? { zip, layerName: layerName! } : {}),
+            ...(s3Bucket ? { s3Bucket } : {}),
+            dryRun: ctx.flags['dry-run'] === true,
+            force: ctx.flags.force === true,
+          });
+          progress.done();
+          if (ctx.flags.json) {
+            const { published: _p, ...doc } = r;
+            void _p;
+            printJson(ctx, doc);
+          } else printChange(ctx, r, 'instrument');
+          return Exit.ok;
+        }),
+    },
+    {
+      name: 'uninstrument',
+      usage: 'lambda uninstrument FUNCTION [--dry-run] [--region R] [--endpoint-url URL] [--json]',
+      summary: 'take out the layer and exactly the variables instrument added',
+      example: 'net-profiler lambda uninstrument lambda-profiler-demo --region eu-central-1',
+      flags: {
+        'dry-run': { type: 'boolean', description: 'print the plan and change nothing' },
+        ...awsFlags,
+        ...jsonFlag,
+      },
+      positionals: { min: 1, max: 1 },
+      run: (ctx) =>
+        guarded(ctx, async () => {
+          const r = await uninstrumentFunction({ ...aws(ctx), functionName: ctx.args[0]!, dryRun: ctx.flags['dry-run'] === true });
+          if (ctx.flags.json) printJson(ctx, r);
+          else printChange(ctx, r, 'uninstrument');
+          return Exit.ok;
+        }),
+    },
+    {
+      name: 'status',
+      usage: 'lambda status FUNCTION [--region R] [--endpoint-url URL] [--json]',
+      summary: 'instrumented or not, which layer version, what is missing or mismatched (exit 1 when something is)',
+      example: 'net-profiler lambda status lambda-profiler-demo --json',
+      flags: { ...awsFlags, ...jsonFlag },
+      positionals: { min: 1, max: 1 },
+      run: (ctx) =>
+        guarded(ctx, async () => {
+          const s = await functionStatus({ ...aws(ctx), functionName: ctx.args[0]! });
+          if (ctx.flags.json) printJson(ctx, s);
+          else printStatus(ctx, s);
+          return s.problems.length > 0 ? Exit.failed : Exit.ok;
+        }),
+    },
+  ],
 };
