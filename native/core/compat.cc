@@ -11,3 +11,13 @@ __attribute__((visibility("hidden"), noreturn)) void __throw_bad_array_new_lengt
 }
 }  // namespace std
 #endif
+
+// GCC 11+ headers read glibc's __libc_single_threaded (GLIBC_2.32) to skip atomic
+// reference counts in single-threaded processes. A hidden definition of our own, always
+// 0 ("threads may exist"), keeps every count atomic, which is correct in any process,
+// and keeps the binary within GLIBC_2.28.
+#if defined(__GLIBC__)
+extern "C" {
+__attribute__((visibility("hidden"))) char __libc_single_threaded = 0;
+}
+#endif

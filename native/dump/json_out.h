@@ -2,6 +2,8 @@
 // U+FFFD), hex ids, base64, exact integers and shortest round-trip doubles.
 #pragma once
 
+#include "core/format.h"
+
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -144,8 +146,7 @@ inline void JsonDouble(std::string& out, double d) {
     return;
   }
   char buf[32];
-  auto r = std::to_chars(buf, buf + sizeof buf, d);
-  out.append(buf, size_t(r.ptr - buf));
+  out.append(buf, np::FormatDouble(buf, d));
 }
 
 }  // namespace np::dump
