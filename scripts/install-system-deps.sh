@@ -20,3 +20,14 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends "${pkgs[@]}"
+
+# The Lambda tests run against moto's server and the deploy script's tests use the AWS
+# CLI; both come with this machine's python3 (PyPI is not reachable from CI).
+if ! python3 -c 'import moto, flask' >/dev/null 2>&1; then
+  echo "install-system-deps: python3 lacks moto 5 with its server extras (pip install 'moto[server]>=5')" >&2
+  [ "${CI:-}" = "true" ] && exit 1
+fi
+if ! command -v aws >/dev/null 2>&1; then
+  echo "install-system-deps: the AWS CLI (v1 or v2) is missing (pip install awscli, or Debian's awscli)" >&2
+  [ "${CI:-}" = "true" ] && exit 1
+fi
