@@ -238,6 +238,16 @@ describe('provider rules', () => {
       'warning:endpoint-signal-path:Connection.EndpointUrl',
     ]);
   });
+  it('dynatrace: a trailing slash after /api/v2/otlp is an error with the exact URL as the fix', () => {
+    const d = only(dt('  EndpointUrl: https://abc.live.dynatrace.com/api/v2/otlp/\n  BearerToken: ${env:T}'));
+    expect(d).toMatchObject({ code: 'dynatrace-endpoint-path', fix: 'write `https://abc.live.dynatrace.com/api/v2/otlp`' });
+  });
+  it('for a layer, a literal Authorization header warns too', () => {
+    const text = doc({ connection: '  Headers:\n    Authorization: Bearer abc' });
+    expect(codes(text)).toEqual([]);
+    expect(codes(text, { forLayer: true })).toEqual(['warning:literal-token-in-layer:Connection.Headers.Authorization']);
+    expect(codes(doc({ connection: '  Headers:\n    Authorization: ${env:AUTH}' }), { forLayer: true })).toEqual([]);
+  });
   it('otlp: any endpoint, token optional, grpc allowed', () => {
     expect(codes(doc({ connection: '  Type: grpc' }))).toEqual([]);
     expect(codes(doc({ connection: '  BearerToken: abc' }))).toEqual([]);
@@ -303,6 +313,25 @@ describe('YAML accepted and refused', () => {
       expect(r.diagnostics, text).toHaveLength(1);
       expect(r.diagnostics[0], text).toMatchObject({ code, severity: 'error', line, column });
       expect(r.diagnostics[0]?.fix, text).toBeTruthy();
+    }
+  });
+  it('refuses the constructs YAML readers disagree on (found by the differential test), never reading a different value', () => {
+    const cases: [string, string][] = [
+      ['a: "x\\\n\n  y"\n', 'yaml-syntax'], // escaped line break then an empty line
+      ['a:\n- x\n\uFEFFb: 1\n', 'control-character'], // BOM inside the file
+      ['a: "x\n\t\n y"\n', 'tab-indent'], // tab on an empty line of a quoted value
+      ['a: |\n\t  text\n', 'tab-indent'], // tab where a block scalar's indentation is found
+      ['a: |1\n   x\n  \n', 'yaml-syntax'], // trailing line of only spaces in a block scalar
+      ['k:\n-\n#c\n    indented\n   tail\nz: 1\n', 'yaml-syntax'], // comment before a multi-line value
+      ['a: b\n\t\n  c\n', 'tab-indent'], // tab on an empty line inside a multi-line plain value
+      ['-\tk: v\n', 'tab-indent'], // tab after the dash before a compact mapping
+      ['{a, [b]}\n', 'complex-key'], // a collection as a key without a value
+      ['a: [x,\n\t y]\n', 'tab-indent'], // tab indentation inside a flow collection
+      ['a:\n\t', 'tab-indent'], // last line of blanks with a tab
+    ];
+    for (const [text, code] of cases) {
+      const d = checkSettings(text).diagnostics;
+      expect(d.map((x) => x.code), JSON.stringify(text)).toEqual([code]);
     }
   });
   it('accepts a BOM, CRLF line ends, comments, flow collections and document markers', () => {
