@@ -1,12 +1,210 @@
 /**
- * The `dump` command group (`cli.md`).
+ * The `dump` command group (`cli.md`): summary, spans, convert, check-lambda.
  * @packageDocumentation
  */
-import type { GroupSpec } from './framework';
+import * as fs from 'fs';
+import type { CommandContext, CommandSpec, FlagSpec, GroupSpec } from './framework';
+import { Exit, flagString, formatBytes, printJson, progressLine, UsageError } from './framework';
+import { checkLambda, convert, spanBatchesOf, summarize } from '../dump';
+import type { Diagnostic, DumpFormat, DumpSource, ReadOptions, Signal, Span } from '../dump';
+
+const FORMATS = ['auto', 'nptb', 'otlp-jsonl', 'collector-proto', 'otlp-proto'];
+const SIGNALS = ['traces', 'metrics', 'logs'];
+const BIG = 64 * 1024 * 1024;
+
+const common: Record<string, FlagSpec> = {
+  format: { type: 'string', value: 'F', description: `input format: ${FORMATS.join('|')} (default auto)` },
+  signal: { type: 'string', value: 'S', description: 'signal of a Collector proto file or raw request: traces|metrics|logs' },
+  strict: { type: 'boolean', description: 'the first diagnostic (damage or loss) is an error: exit 1' },
+};
+
+function readOptions(ctx: CommandContext, json: boolean): { source: DumpSource; name: string; options: ReadOptions; done: () => void } {
+  const file = ctx.args[0]!;
+  const format = flagString(ctx.flags, 'format');
+  if (format !== undefined && !FORMATS.includes(format)) throw new UsageError(`unknown --format '${format}' (${FORMATS.join(', ')})`);
+  const signal = flagString(ctx.flags, 'signal');
+  if (signal !== undefined && !SIGNALS.includes(signal)) throw new UsageError(`unknown --signal '${signal}' (${SIGNALS.join(', ')})`);
+  const name = file === '-' ? '<stdin>' : file;
+  let total = 0;
+  if (file !== '-') {
+    try {
+      total = fs.statSync(file).size;
+    } catch {
+      total = 0; // the reader reports the error with the file name
+    }
+  }
+  const progress = progressLine(ctx, `reading ${name}`);
+  const show = !json && ctx.progress && (file === '-' || total > BIG);
+  const options: ReadOptions = {
+    name,
+    strict: Boolean(ctx.flags.strict),
+    ...(format ? { format: format as DumpFormat } : {}),
+    ...(signal ? { signal: signal as Signal } : {}),
+    ...(show ? { onProgress: (n: number, t?: number) => (n > BIG || t ? progress.update(n, t) : undefined) } : {}),
+  };
+  return { source: file === '-' ? ctx.stdin : file, name, options, done: () => show && progress.done() };
+}
+
+function diagnosticLines(name: string, diags: Diagnostic[]): string {
+  return diags
+    .map((d) => `${name}: warning ${d.code}: ${d.message} (byte ${d.offset})\n`)
+    .join('');
+}
+
+const summaryCmd: CommandSpec = {
+  name: 'summary',
+  usage: 'dump summary FILE [--format F] [--signal S] [--strict] [--json]',
+  summary: 'counts, time range, services and diagnostics of a dump or OpenTelemetry file',
+  example: 'net-profiler dump summary /tmp/net-profiler/trace-dump-1234.nptb --json',
+  flags: { ...common, json: { type: 'boolean', description: 'print one JSON document' } },
+  positionals: { min: 1, max: 1 },
+  async run(ctx) {
+    const json = Boolean(ctx.flags.json);
+    const { source, name, options, done } = readOptions(ctx, json);
+    const s = await summarize(source, options).finally(done);
+    if (json) {
+      const { gzip, ring, startTimeUnixNano, endTimeUnixNano, services, ...rest } = s;
+      printJson(ctx, { ...rest, startTimeUnixNano, endTimeUnixNano, services, ring, gzip });
+      return Exit.ok;
+    }
+    const iso = (ns: string | null) => (ns ? new Date(Number(BigInt(ns) / 1000000n)).toISOString() : '-');
+    const rows: Array<[string, string]> = [
+      ['format', `${s.format}${s.gzip ? ' (gzip)' : ''}${s.ring ? ' (ring snapshot)' : ''}`],
+      ['frames', String(s.frames)],
+      ['spans', String(s.spans)],
+      ['traces', String(s.traces)],
+      ['metric points', String(s.metricPoints)],
+      ['log records', String(s.logRecords)],
+      ['dropped', `${s.dropped.spans} spans, ${s.dropped.metricPoints} metric points, ${s.dropped.logRecords} log records`],
+      ['sequence', s.firstSequence === null ? '-' : `${s.firstSequence} … ${s.lastSequence}`],
+      ['time range', `${iso(s.startTimeUnixNano)} … ${iso(s.endTimeUnixNano)}`],
+      ['services', s.services.join(', ') || '-'],
+    ];
+    if (s.metadata) rows.push(['producer', Object.entries(s.metadata).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')]);
+    const w = Math.max(...rows.map(([k]) => k.length));
+    ctx.stdout.write(rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n') + '\n');
+    ctx.stderr.write(diagnosticLines(name, s.diagnostics));
+    return Exit.ok;
+  },
+};
+
+const spansCmd: CommandSpec = {
+  name: 'spans',
+  usage: 'dump spans FILE [--trace ID] [--json | --jsonl] [--format F] [--signal S] [--strict]',
+  summary: 'the spans, in file order (ring snapshots: in sequence order)',
+  example: 'net-profiler dump spans trace-dump-1234.nptb --trace 4bf92f3577b34da6a3ce929d0e0e4736 --jsonl',
+  flags: {
+    ...common,
+    trace: { type: 'string', value: 'ID', description: 'only the spans of this trace (32 hex digits)' },
+    json: { type: 'boolean', description: 'print one JSON array' },
+    jsonl: { type: 'boolean', description: 'print one JSON object per line' },
+  },
+  positionals: { min: 1, max: 1 },
+  async run(ctx) {
+    const json = Boolean(ctx.flags.json);
+    const jsonl = Boolean(ctx.flags.jsonl);
+    if (json && jsonl) throw new UsageError('--json and --jsonl exclude each other', this.usage);
+    const traceId = flagString(ctx.flags, 'trace');
+    if (traceId !== undefined && !/^[0-9a-fA-F]{32}$/.test(traceId)) throw new UsageError(`--trace '${traceId}' is not a trace id (32 hex digits)`, this.usage);
+    const { source, name, options, done } = readOptions(ctx, json || jsonl);
+    const diags: Diagnostic[] = [];
+    options.onDiagnostic = (d) => diags.push(d);
+    const write = async (s: string) => {
+      if (!ctx.stdout.write(s)) await new Promise<void>((r) => ctx.stdout.once('drain', () => r()));
+    };
+    // JSON output is written only once the first batch is decoded, so a file that
+    // cannot be read at all leaves stdout empty.
+    let started = false;
+    let first = true;
+    try {
+      for await (const batch of spanBatchesOf(source, { ...options, ...(traceId ? { traceId: traceId.toLowerCase() } : {}) })) {
+        let out = '';
+        if (json && !started) out += '[';
+        started = true;
+        for (const s of batch) {
+          if (json) out += (first ? '\n' : ',\n') + JSON.stringify(s);
+          else if (jsonl) out += JSON.stringify(s) + '\n';
+          else out += human(s);
+          first = false;
+        }
+        await write(out);
+      }
+    } finally {
+      done();
+    }
+    if (json) await write((started ? '' : '[') + (first ? ']\n' : '\n]\n'));
+    ctx.stderr.write(diagnosticLines(name, diags));
+    return Exit.ok;
+  },
+};
+
+function human(s: Span): string {
+  const dur = Number(BigInt(s.endTimeUnixNano) - BigInt(s.startTimeUnixNano)) / 1e6;
+  const kinds = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
+  return `${s.traceId} ${s.spanId} ${(s.parentSpanId || '-').padEnd(16)} ${(kinds[s.kind] ?? String(s.kind)).padEnd(8)} ${dur.toFixed(3).padStart(10)} ms  ${s.name}\n`;
+}
+
+const convertCmd: CommandSpec = {
+  name: 'convert',
+  usage: 'dump convert FILE --to otlp-json|otlp-proto|chrome [-o OUT] [--format F] [--signal S] [--strict]',
+  summary: 'rewrite as OTLP/JSON lines, one OTLP protobuf request, or Chrome trace JSON (Perfetto)',
+  example: 'net-profiler dump convert trace-dump-1234.nptb --to chrome -o trace.json',
+  flags: {
+    ...common,
+    to: { type: 'string', value: 'T', description: 'otlp-json (every signal), otlp-proto (one signal: --signal, else traces) or chrome' },
+    out: { type: 'string', short: 'o', value: 'OUT', description: 'output file (default stdout); written whole or not at all' },
+    json: { type: 'boolean', description: 'print a JSON report (needs -o)' },
+  },
+  positionals: { min: 1, max: 1 },
+  async run(ctx) {
+    const to = flagString(ctx.flags, 'to');
+    if (!to) throw new UsageError('missing --to otlp-json|otlp-proto|chrome', this.usage);
+    if (!['otlp-json', 'otlp-proto', 'chrome'].includes(to)) throw new UsageError(`unknown --to '${to}' (otlp-json, otlp-proto, chrome)`, this.usage);
+    const out = flagString(ctx.flags, 'out');
+    const json = Boolean(ctx.flags.json);
+    if (json && !out) throw new UsageError('--json needs -o OUT (stdout carries the converted data)', this.usage);
+    const { source, name, options, done } = readOptions(ctx, json || !out);
+    // for otlp-proto, --signal names the output signal (and the input's, for raw inputs)
+    const outSignal = (flagString(ctx.flags, 'signal') as Signal | undefined) ?? 'traces';
+    const r = await convert(source, out ?? ctx.stdout, { ...options, to: to as 'otlp-json' | 'otlp-proto' | 'chrome', outSignal }).finally(done);
+    if (json) printJson(ctx, { ok: true, to, out, bytes: r.bytes, ...(r.spans !== undefined ? { spans: r.spans } : {}), diagnostics: r.diagnostics });
+    else {
+      ctx.stderr.write(diagnosticLines(name, r.diagnostics));
+      if (out) ctx.stderr.write(`wrote ${out} (${formatBytes(r.bytes)})\n`);
+    }
+    return Exit.ok;
+  },
+};
+
+const checkCmd: CommandSpec = {
+  name: 'check-lambda',
+  usage: 'dump check-lambda FILE [--json] [--format F] [--signal S] [--strict]',
+  summary: 'check the Lambda invocation shape: attributes, orphan client spans, late flushes',
+  example: 'net-profiler dump check-lambda trace-dump-1234.nptb --json',
+  flags: { ...common, json: { type: 'boolean', description: 'print one JSON document' } },
+  positionals: { min: 1, max: 1 },
+  async run(ctx) {
+    const json = Boolean(ctx.flags.json);
+    const { source, name, options, done } = readOptions(ctx, json);
+    const r = await checkLambda(source, options).finally(done);
+    if (json) {
+      printJson(ctx, { invocations: r.invocations, ok: r.ok, problems: r.problems, diagnostics: r.diagnostics });
+    } else {
+      let text = '';
+      for (const p of r.problems) {
+        text += `${name}: error ${p.code}: ${p.message}${p.traceId ? ` (trace ${p.traceId}${p.spanId ? `, span ${p.spanId}` : ''})` : ''}\n`;
+      }
+      text += `${r.invocations} invocation(s), ${r.problems.length} problem(s): ${r.ok ? 'ok' : 'failed'}\n`;
+      ctx.stdout.write(text);
+      ctx.stderr.write(diagnosticLines(name, r.diagnostics));
+    }
+    return r.ok ? Exit.ok : Exit.failed;
+  },
+};
 
 /** `net-profiler dump …` */
 export const dumpGroup: GroupSpec = {
   name: 'dump',
-  summary: "decode trace dumps and OpenTelemetry files, check Lambda traces, convert",
-  commands: [],
+  summary: 'decode trace dumps and OpenTelemetry files, check Lambda traces, convert',
+  commands: [summaryCmd, spansCmd, convertCmd, checkCmd],
 };

@@ -1,0 +1,141 @@
+'use strict';
+// Benchmark of the dump reader (run: npm run build && node bench/dump.js [MiB]).
+// One run, on the same data: realistic Lambda trace frames made with the real
+// OpenTelemetry JS SDK (a pool of encoded requests framed round-robin into a .nptb
+// file of at least 256 MiB), read
+//   - by `summarize` (native, streaming) against protobufjs decoding the same payloads
+//     with the generated code of @opentelemetry/otlp-transformer@0.53.0;
+//   - by span iteration in JS (`spanBatchesOf`, every span touched) against protobufjs
+//     decode plus `toObject`;
+// and memory on a file larger than 1 GiB (peak RSS of a child process summarising it).
+const fs = require('fs');
+const path = require('path');
+const { execFileSync } = require('child_process');
+const gen = require('../test/dump/gen.js');
+const dump = require('../dist/dump');
+const root = require('otlp-transformer-053/build/src/generated/root.js').opentelemetry.proto;
+
+const MiB = 1 << 20;
+const target = Number(process.argv[2] || 256) * MiB;
+const dataDir = path.join(__dirname, 'data');
+fs.mkdirSync(dataDir, { recursive: true });
+
+function makeFile(file, bytes, pool) {
+  if (fs.existsSync(file) && fs.statSync(file).size >= bytes) return;
+  const fd = fs.openSync(file + '.tmp', 'w');
+  fs.writeSync(fd, gen.header());
+  let size = 64;
+  let seq = 0;
+  fs.writeSync(fd, gen.frame('metadata', Buffer.from(JSON.stringify(gen.METADATA)), seq++));
+  const framed = pool.map((p) => gen.frame('traces', p, 0));
+  while (size < bytes) {
+    const f = Buffer.from(framed[seq % framed.length]);
+    // rewrite the sequence number and header CRC of the pooled frame
+    f.writeBigUInt64LE(BigInt(seq++), 16);
+    f.writeUInt32LE(gen.crc32c(f.subarray(0, 24)), 24);
+    fs.writeSync(fd, f);
+    size += f.length;
+  }
+  fs.closeSync(fd);
+  fs.renameSync(file + '.tmp', file);
+}
+
+function payloads(file, limit) {
+  // the trace payloads of the file, read back by offset (what protobufjs gets)
+  const buf = fs.readFileSync(file);
+  const out = [];
+  let off = 64;
+  while (off + 32 <= buf.length && out.length < limit) {
+    const len = buf.readUInt32LE(off + 8);
+    if (buf[off + 4] === 1) out.push(buf.subarray(off + 32, off + 32 + len));
+    off += (32 + len + 7) & ~7;
+  }
+  return out;
+}
+
+function time(fn) {
+  const t = process.hrtime.bigint();
+  const r = fn();
+  return Promise.resolve(r).then((v) => ({ v, s: Number(process.hrtime.bigint() - t) / 1e9 }));
+}
+
+(async () => {
+  console.log('making the SDK pool…');
+  const pool = [];
+  for (let i = 0; i < 64; i++) pool.push(gen.lambdaTraces({ invocations: 20, seed: 1000 + i, extras: i % 4 === 0, startNs: 1795479225000000000n + BigInt(i) * 10000000000n }).proto);
+  const file = path.join(dataDir, `lambda-${target / MiB}MiB.nptb`);
+  makeFile(file, target, pool);
+  const size = fs.statSync(file).size;
+  console.log(`data: ${file} (${(size / MiB).toFixed(0)} MiB, payloads ${pool.reduce((n, p) => n + p.length, 0) / pool.length | 0} bytes each, 60 spans per frame)`);
+
+  const sum = await time(() => dump.summarize(file));
+  const mbs = (s) => (size / MiB / s).toFixed(0);
+  console.log(`summarize (native):           ${sum.s.toFixed(2)} s  ${mbs(sum.s)} MiB/s  ${(sum.v.spans / sum.s / 1e6).toFixed(2)} M spans/s`);
+
+  const inMemory = fs.readFileSync(file);
+  const sumMem = await time(() => dump.summarize(inMemory));
+  console.log(`summarize from memory:        ${sumMem.s.toFixed(2)} s  ${mbs(sumMem.s)} MiB/s  ${(sumMem.v.spans / sumMem.s / 1e6).toFixed(2)} M spans/s`);
+  const T = root.collector.trace.v1.ExportTraceServiceRequest;
+  const pl = payloads(file, Infinity);
+  const plBytes = pl.reduce((n, p) => n + p.length, 0);
+  const pbDecode = await time(() => {
+    let spans = 0;
+    for (const p of pl) {
+      const m = T.decode(p);
+      for (const rs of m.resourceSpans) for (const ss of rs.scopeSpans) spans += ss.spans.length;
+    }
+    return spans;
+  });
+  const pbMbs = plBytes / MiB / pbDecode.s;
+  console.log(`protobufjs decode:            ${pbDecode.s.toFixed(2)} s  ${pbMbs.toFixed(0)} MiB/s of payload  ${(pbDecode.v / pbDecode.s / 1e6).toFixed(2)} M spans/s`);
+  if (pbDecode.v !== sum.v.spans) throw new Error(`span counts differ: ${pbDecode.v} vs ${sum.v.spans}`);
+
+  const iter = await time(async () => {
+    let n = 0;
+    let names = 0;
+    for await (const batch of dump.spanBatchesOf(file)) {
+      for (const s of batch) {
+        n++;
+        names += s.name.length + (s.attributes['rpc.method'] ? 1 : 0);
+      }
+    }
+    return n;
+  });
+  console.log(`span iteration (JS objects):  ${iter.s.toFixed(2)} s  ${mbs(iter.s)} MiB/s  ${(iter.v / iter.s / 1e6).toFixed(2)} M spans/s`);
+  const opts = { longs: String, bytes: String, enums: Number };
+  const pbObj = await time(() => {
+    let n = 0;
+    for (const p of pl) {
+      const o = T.toObject(T.decode(p), opts);
+      for (const rs of o.resourceSpans) for (const ss of rs.scopeSpans) n += ss.spans.length;
+    }
+    return n;
+  });
+  console.log(`protobufjs decode + toObject: ${pbObj.s.toFixed(2)} s  ${(plBytes / MiB / pbObj.s).toFixed(0)} MiB/s of payload  ${(pbObj.v / pbObj.s / 1e6).toFixed(2)} M spans/s`);
+
+  const r1 = (size / sum.s) / (plBytes / pbDecode.s);
+  const r1m = (size / sumMem.s) / (plBytes / pbDecode.s);
+  console.log(`ratio summary (in memory, as protobufjs) / protobufjs decode: ${r1m.toFixed(1)}x (target ≥ 10x)`);
+  const r2 = (size / iter.s) / (plBytes / pbObj.s);
+  console.log(`ratio summary (from the file) / protobufjs decode:           ${r1.toFixed(1)}x`);
+  console.log(`ratio span iteration / protobufjs decode+toObject: ${r2.toFixed(1)}x (target ≥ 3x)`);
+
+  if (process.env.NP_BENCH_BIG !== '0') {
+    const big = path.join(dataDir, 'lambda-1100MiB.nptb');
+    makeFile(big, 1100 * MiB, pool);
+    // peak RSS from /proc (VmHWM, in KiB): getrusage's maxrss would include the parent's
+    // high-water mark, inherited across fork.
+    const hwmFn = `const hwm=()=>Number(/VmHWM:\\s+(\\d+)/.exec(require('fs').readFileSync('/proc/self/status','utf8'))[1]);`;
+    const script = hwmFn + `const d=require(${JSON.stringify(path.join(__dirname, '../dist/dump'))});d.summarize(${JSON.stringify(big)}).then(s=>{console.log(JSON.stringify({spans:s.spans,maxRSS:hwm()}))})`;
+    const t0 = Date.now();
+    const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
+    const t1 = Date.now();
+    console.log(`memory: summarize of ${(fs.statSync(big).size / MiB).toFixed(0)} MiB: peak RSS ${(out.maxRSS / 1024).toFixed(0)} MiB, ${out.spans} spans, ${((t1 - t0) / 1000).toFixed(1)} s`);
+    const script2 = hwmFn + `const d=require(${JSON.stringify(path.join(__dirname, '../dist/dump'))});(async()=>{let n=0;for await (const b of d.spanBatchesOf(${JSON.stringify(big)})) n+=b.length;console.log(JSON.stringify({spans:n,maxRSS:hwm()}))})()`;
+    const out2 = JSON.parse(execFileSync(process.execPath, ['-e', script2], { encoding: 'utf8' }));
+    console.log(`memory: span iteration of the same file: peak RSS ${(out2.maxRSS / 1024).toFixed(0)} MiB, ${out2.spans} spans`);
+  }
+})().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});

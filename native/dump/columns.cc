@@ -1,0 +1,280 @@
+#include "dump/columns.h"
+
+#include <charconv>
+#include <cmath>
+
+#include "dump/json_out.h"
+
+namespace np::dump {
+
+uint32_t SpanColumns::add(std::string_view s) {
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  const auto* end = p + s.size();
+  while (p < end) {
+    const uint8_t* run = p;
+    while (p < end && *p < 0x80) ++p;
+    text.append(reinterpret_cast<const char*>(run), size_t(p - run));
+    u16_ += uint32_t(p - run);
+    if (p >= end) break;
+    uint8_t c = *p;
+    int n = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 && c < 0xf0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
+    bool good = n > 0 && end - p >= n;
+    uint32_t cp = 0;
+    if (good) {
+      cp = c & (n == 2 ? 0x1f : n == 3 ? 0x0f : 0x07);
+      for (int i = 1; i < n; ++i) {
+        if ((p[i] & 0xc0) != 0x80) {
+          good = false;
+          break;
+        }
+        cp = cp << 6 | (p[i] & 0x3f);
+      }
+      if (good && ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff))))
+        good = false;
+    }
+    if (good) {
+      text.append(reinterpret_cast<const char*>(p), size_t(n));
+      u16_ += n == 4 ? 2 : 1;
+      p += n;
+    } else {
+      text += "\xef\xbf\xbd";
+      u16_ += 1;
+      ++p;
+    }
+  }
+  bounds.push_back(u16_);
+  return uint32_t(bounds.size() - 2);
+}
+
+uint32_t SpanColumns::addShort(std::string_view s) {
+  if (s.size() > 48) return add(s);
+  auto it = shortIndex.find(std::string(s));
+  if (it != shortIndex.end()) return it->second;
+  uint32_t k = add(s);
+  shortIndex.emplace(std::string(s), k);
+  return k;
+}
+
+uint32_t SpanColumns::addHex(std::string_view b) {
+  static const char* hex = "0123456789abcdef";
+  for (unsigned char c : b) {
+    text.push_back(hex[c >> 4]);
+    text.push_back(hex[c & 15]);
+  }
+  u16_ += uint32_t(2 * b.size());
+  bounds.push_back(u16_);
+  return uint32_t(bounds.size() - 2);
+}
+
+uint32_t SpanColumns::addU64(uint64_t v) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  text.append(buf, size_t(r.ptr - buf));
+  u16_ += uint32_t(r.ptr - buf);
+  bounds.push_back(u16_);
+  return uint32_t(bounds.size() - 2);
+}
+
+void SpanColumns::attributes(Bytes message, uint32_t field, double& begin, double& end) {
+  begin = double(attr.size() / kAttrStride);
+  Reader r(message);
+  uint32_t num;
+  uint8_t wire;
+  std::string scratch;
+  while (r.tag(num, wire)) {
+    if (num != field || wire != kWLen) {
+      r.skip(wire, num);
+      continue;
+    }
+    Reader kv(r.bytes());
+    Bytes key, value;
+    bool hasValue = false;
+    uint32_t n2;
+    uint8_t w2;
+    while (kv.tag(n2, w2)) {
+      if (n2 == 1 && w2 == kWLen) key = kv.bytes();
+      else if (n2 == 2 && w2 == kWLen) {
+        value = kv.bytes();
+        hasValue = true;
+      } else kv.skip(w2, n2);
+    }
+    double k = addShort(key), kind = kAttrNull, val = 0;
+    if (hasValue) {
+      // the last member of the oneof that is set
+      Reader av(value);
+      const uint8_t* at = nullptr;
+      uint32_t which = 0;
+      while (av.tag(n2, w2)) {
+        if (n2 >= 1 && n2 <= 7) {
+          at = av.p;
+          which = n2;
+        }
+        av.skip(w2, n2);
+      }
+      if (at) {
+        Reader v(at, size_t(value.data() + value.size() - reinterpret_cast<const char*>(at)));
+        switch (which) {
+          case 1: kind = kAttrString; val = addShort(v.bytes()); break;
+          case 2: kind = kAttrBool; val = v.varint() ? 1 : 0; break;
+          case 3: {
+            int64_t i = int64_t(v.varint());
+            const int64_t kSafe = (int64_t(1) << 53) - 1;
+            if (i >= -kSafe && i <= kSafe) {
+              kind = kAttrNumber;
+              val = double(i);
+            } else {
+              char buf[24];
+              auto res = std::to_chars(buf, buf + sizeof buf, i);
+              kind = kAttrNumberText;
+              val = add(std::string_view(buf, size_t(res.ptr - buf)));
+            }
+            break;
+          }
+          case 4: {
+            double d = v.f64();
+            if (std::isfinite(d)) {
+              kind = kAttrNumber;
+              val = d == 0 ? 0 : d;
+            } else {
+              kind = kAttrNumberText;
+              val = add(std::isnan(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity");
+            }
+            break;
+          }
+          case 5: case 6:
+            scratch.clear();
+            PlainAnyValue(value, scratch);
+            kind = kAttrJson;
+            val = add(scratch);
+            break;
+          case 7:
+            scratch.clear();
+            Base64String(scratch, v.bytes());
+            kind = kAttrString;
+            val = add(std::string_view(scratch).substr(1, scratch.size() - 2));
+            break;
+        }
+      }
+    }
+    attr.push_back(k);
+    attr.push_back(kind);
+    attr.push_back(val);
+  }
+  end = double(attr.size() / kAttrStride);
+}
+
+std::pair<uint32_t, uint32_t> SpanColumns::intern(const ScopeView& sc) {
+  std::string json;
+  ResourceJson(sc.resource, json);
+  auto ri = resIndex.find(json);
+  uint32_t res;
+  if (ri == resIndex.end()) {
+    res = uint32_t(resources.size());
+    resources.push_back(add(json));
+    resIndex.emplace(json, res);
+  } else res = ri->second;
+  json.clear();
+  ScopeJson(sc.scope, json);
+  auto si = scopeIndex.find(json);
+  uint32_t scope;
+  if (si == scopeIndex.end()) {
+    scope = uint32_t(scopes.size());
+    scopes.push_back(add(json));
+    scopeIndex.emplace(json, scope);
+  } else scope = si->second;
+  return {res, scope};
+}
+
+void SpanColumns::addSpan(const SpanView& s, std::pair<uint32_t, uint32_t> ctx, uint64_t frame) {
+  ++count;
+  uint32_t res = ctx.first, scope = ctx.second;
+  // status
+  Bytes statusMsg;
+  int32_t statusCode = 0;
+  {
+    Reader r(s.status);
+    uint32_t num;
+    uint8_t wire;
+    while (r.tag(num, wire)) {
+      if (num == 2 && wire == kWLen) statusMsg = r.bytes();
+      else if (num == 3 && wire == kWVarint) statusCode = int32_t(r.varint());
+      else r.skip(wire, num);
+    }
+  }
+  size_t at = span.size();
+  span.resize(at + kSpanStride);
+  double* f = &span[at];
+  f[0] = addHex(s.traceId);
+  f[1] = addHex(s.spanId);
+  f[2] = addHex(s.parentSpanId);
+  f[3] = addShort(s.traceState);
+  f[4] = addShort(s.name);
+  f[5] = s.kind;
+  f[6] = s.flags;
+  f[7] = addU64(s.start);
+  f[8] = addU64(s.end);
+  double ab, ae;
+  attributes(s.raw, 9, ab, ae);
+  f = &span[at];
+  f[9] = ab;
+  f[10] = ae;
+  f[11] = s.droppedAttrs;
+  f[12] = statusCode;
+  f[13] = addShort(statusMsg);
+  f = &span[at];
+  f[14] = double(event.size() / kEventStride);
+  f[17] = double(link.size() / kLinkStride);
+  Reader r(s.raw);
+  uint32_t num;
+  uint8_t wire;
+  while (r.tag(num, wire)) {
+    if (num == 11 && wire == kWLen) {
+      Bytes ev = r.bytes();
+      Reader e(ev);
+      Bytes name;
+      uint64_t t = 0;
+      uint32_t dropped = 0;
+      uint32_t n2;
+      uint8_t w2;
+      while (e.tag(n2, w2)) {
+        if (n2 == 1 && w2 == kWFixed64) t = e.fixed64();
+        else if (n2 == 2 && w2 == kWLen) name = e.bytes();
+        else if (n2 == 4 && w2 == kWVarint) dropped = uint32_t(e.varint());
+        else e.skip(w2, n2);
+      }
+      double nm = addShort(name), tm = addU64(t), b, en;
+      attributes(ev, 3, b, en);
+      event.insert(event.end(), {nm, tm, b, en, double(dropped)});
+    } else if (num == 13 && wire == kWLen) {
+      Bytes lk = r.bytes();
+      Reader l(lk);
+      Bytes tid, sid, ts;
+      uint32_t flags = 0, dropped = 0;
+      uint32_t n2;
+      uint8_t w2;
+      while (l.tag(n2, w2)) {
+        if (n2 == 1 && w2 == kWLen) tid = l.bytes();
+        else if (n2 == 2 && w2 == kWLen) sid = l.bytes();
+        else if (n2 == 3 && w2 == kWLen) ts = l.bytes();
+        else if (n2 == 5 && w2 == kWVarint) dropped = uint32_t(l.varint());
+        else if (n2 == 6 && w2 == kWFixed32) flags = l.fixed32();
+        else l.skip(w2, n2);
+      }
+      double a = addHex(tid), b2 = addHex(sid), c = addShort(ts), b, en;
+      attributes(lk, 4, b, en);
+      link.insert(link.end(), {a, b2, c, double(flags), b, en, double(dropped)});
+    } else {
+      r.skip(wire, num);
+    }
+  }
+  f = &span[at];
+  f[15] = double(event.size() / kEventStride);
+  f[16] = s.droppedEvents;
+  f[18] = double(link.size() / kLinkStride);
+  f[19] = s.droppedLinks;
+  f[20] = res;
+  f[21] = scope;
+  f[22] = double(frame);
+}
+
+}  // namespace np::dump

@@ -1,0 +1,62 @@
+// Span batches in columns, for the JS iterator: one text (every string of the batch,
+// valid UTF-8, with string boundaries counted in UTF-16 units so JS slices it with
+// substring) and number columns for spans, attributes, events and links. JS builds its
+// objects from these in one pass: no JSON to parse, one crossing per batch.
+#pragma once
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "dump/traces.h"
+
+namespace np::dump {
+
+// Attribute value kinds of the `attr` column.
+enum AttrKind : uint8_t { kAttrNull = 0, kAttrString, kAttrBool, kAttrNumber, kAttrNumberText, kAttrBytes, kAttrJson };
+
+constexpr int kSpanStride = 23;
+constexpr int kAttrStride = 3;
+constexpr int kEventStride = 5;
+constexpr int kLinkStride = 7;
+
+struct SpanColumns {
+  std::string text;
+  std::vector<uint32_t> bounds{0};  // string k = text[bounds[k], bounds[k+1]) in UTF-16 units
+  std::vector<double> span, attr, event, link;
+  std::vector<double> resources, scopes;  // string index of each table entry's JSON
+  std::unordered_map<std::string, uint32_t> resIndex, scopeIndex;
+  std::unordered_map<std::string, uint32_t> shortIndex;  // short strings, once per batch
+  uint64_t count = 0;
+
+  void clear() {
+    text.clear();
+    bounds.assign(1, 0);
+    span.clear();
+    attr.clear();
+    event.clear();
+    link.clear();
+    resources.clear();
+    scopes.clear();
+    resIndex.clear();
+    scopeIndex.clear();
+    shortIndex.clear();
+    count = 0;
+    u16_ = 0;
+  }
+  // Appends a string (invalid UTF-8 replaced by U+FFFD); returns its index.
+  uint32_t add(std::string_view s);
+  // Same, but a short string already in the batch is not repeated (keys, names, enums).
+  uint32_t addShort(std::string_view s);
+  uint32_t addHex(std::string_view bytes);
+  uint32_t addU64(uint64_t v);
+  // Table indexes of a scope's resource and scope (once per scope of a payload).
+  std::pair<uint32_t, uint32_t> intern(const ScopeView& sc);
+  void addSpan(const SpanView& s, std::pair<uint32_t, uint32_t> ctx, uint64_t frame);
+
+ private:
+  void attributes(Bytes message, uint32_t field, double& begin, double& end);
+  uint32_t u16_ = 0;
+};
+
+}  // namespace np::dump

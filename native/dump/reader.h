@@ -1,0 +1,168 @@
+// The dump reader: one streaming session over any input format of trace-dump.md.
+// The caller feeds big chunks of the file (or, for a ring snapshot, first the whole
+// file for the index pass, then each frame by offset in sequence order); the session
+// keeps only an incomplete tail, decodes each payload, and appends the requested
+// output (span JSON, OTLP/JSON lines, OTLP protobuf, …) and diagnostics.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <set>
+#include <string>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "dump/columns.h"
+#include "dump/otlp_schema.h"
+#include "dump/traces.h"
+
+namespace np::dump {
+
+enum class Format : uint8_t { Auto, Nptb, OtlpJsonl, CollectorProto, OtlpProto };
+const char* FormatName(Format f);
+bool ParseFormat(std::string_view s, Format& f);
+
+enum class Mode : uint8_t {
+  Summary,    // counts only (output empty until finish)
+  Spans,      // span JSON objects, comma separated
+  Points,     // metric data point JSON objects
+  Logs,       // log record JSON objects
+  OtlpJson,   // OTLP/JSON lines, one per payload
+  OtlpProto,  // one export request of `outSignal`, as protobuf (payloads concatenated)
+  Frames,     // one JSON object per frame / message
+  SpanCols,   // spans in columns (columns())
+};
+
+struct Options {
+  Format format = Format::Auto;
+  Signal signal = Signal::None;     // for formats that do not say
+  Signal outSignal = Signal::Traces;  // for Mode::OtlpProto
+  Mode mode = Mode::Summary;
+  bool strict = false;
+  bool spanFrame = false;           // add "frame": sequence to each span (check-lambda)
+  std::string traceFilter;          // raw trace id bytes; only these spans
+};
+
+struct Diagnostic {
+  std::string code;
+  uint64_t offset = 0;
+  std::string message;
+  int64_t missing = -1;  // sequence-gap
+  bool hasCounters = false;
+  uint64_t counters[3] = {0, 0, 0};  // dropped: spans, metric points, log records
+};
+
+// Detects the format from the first bytes (at least 8 are best). Gzip is reported
+// separately: the caller inflates a gzip file as a stream and detects again.
+struct Detected {
+  bool gzip = false;
+  Format format = Format::Auto;  // Auto = unknown
+};
+Detected DetectFormat(const uint8_t* p, size_t n);
+
+// Tries each signal on a raw export request: the one whose decoding is valid (ids
+// of the right length, times set) and non-empty. None when zero or several qualify.
+Signal DetectSignal(Bytes message);
+
+class Session {
+ public:
+  explicit Session(Options o);
+
+  void feed(const uint8_t* p, size_t n);
+  // Ends the scan of the whole input. For a ring snapshot, returns true and fills
+  // `order` with (offset, size) of the good frames by sequence number: feed each
+  // with feedFrame(), then call finish(). Otherwise finish() follows directly.
+  bool endScan(std::vector<std::pair<uint64_t, uint64_t>>& order);
+  void feedFrame(uint64_t offset, const uint8_t* p, size_t n);
+  void finish();
+
+  bool isRing() const { return ring_; }
+  Format format() const { return fmt_; }
+  std::string& output() { return out_; }
+  // Hands over the output produced so far (the next batch starts a fresh list).
+  std::string takeOutput() {
+    std::string o;
+    o.swap(out_);
+    outFirst_ = true;
+    return o;
+  }
+  std::vector<Diagnostic>& diagnostics() { return diags_; }
+  std::string summaryJson() const;
+  SpanColumns& columns() { return cols_; }
+  // Empties the output (keeping its memory) for the next batch.
+  void clearOutput() {
+    out_.clear();
+    outFirst_ = true;
+    cols_.clear();
+  }
+
+ private:
+  void diag(Diagnostic d);
+  void diag(const char* code, uint64_t off, std::string msg) {
+    Diagnostic d;
+    d.code = code;
+    d.offset = off;
+    d.message = std::move(msg);
+    diag(std::move(d));
+  }
+  void process(bool atEnd);
+  void processNptb(bool atEnd);
+  void processJsonl(bool atEnd);
+  void processCollector(bool atEnd);
+  bool frameAt(const uint8_t* p, size_t avail, uint64_t off, bool atEnd, size_t& used);
+  void onFrame(uint64_t off, const uint8_t* h, Bytes payload);
+  void onSequence(uint64_t off, uint64_t seq);
+  bool onPayload(Signal s, Bytes payload, uint64_t off, uint64_t frame);
+  void onMetadata(Bytes payload, uint64_t off, uint64_t seq);
+  void noteTime(uint64_t start, uint64_t end);
+
+  Options o_;
+  Format fmt_ = Format::Auto;
+  bool headerDone_ = false;
+  bool ring_ = false;
+  bool stopped_ = false;   // truncated or fatal: ignore the rest
+  bool ended_ = false;     // endScan done
+  bool inCorrupt_ = false; // scanning forward after a corrupt header
+  std::vector<uint8_t> buf_;  // pending bytes (incomplete tail)
+  const uint8_t* d_ = nullptr;  // the bytes being processed (a chunk, or buf_)
+  size_t n_ = 0;
+  size_t pos_ = 0;            // consumed prefix of d_
+  uint64_t base_ = 0;         // file offset of d_[0]
+  uint64_t fed_ = 0;          // bytes fed before the current chunk
+  uint64_t headerSize_ = 64;
+  std::vector<std::pair<uint64_t, std::pair<uint64_t, uint64_t>>> ringIndex_;  // seq -> (offset, size)
+
+  // decoding state
+  TracesView tv_;
+  std::string scratch_;
+  std::string out_;
+  bool outFirst_ = true;
+  SpanColumns cols_;
+  std::vector<Diagnostic> diags_;
+  bool haveSeq_ = false;
+  uint64_t lastSeq_ = 0, firstSeq_ = 0;
+  uint64_t messages_ = 0;  // frames or messages read well
+
+  // summary
+  uint64_t frames_ = 0, spans_ = 0, points_ = 0, logs_ = 0;
+  uint64_t dropped_[3] = {0, 0, 0};
+  uint64_t minTime_ = UINT64_MAX, maxTime_ = 0;
+  struct IdHash {
+    size_t operator()(const std::pair<uint64_t, uint64_t>& k) const { return size_t(k.first * 0x9E3779B97F4A7C15ull ^ k.second); }
+  };
+  std::unordered_set<std::pair<uint64_t, uint64_t>, IdHash> traceIds_;
+  std::set<std::string> services_;
+  std::string metadata_;  // JSON text of the first metadata frame
+  std::string lastMetadata_;
+  bool metadataBad_ = false;
+  Signal collectorSignal_ = Signal::None;
+  uint64_t lineNo_ = 0;
+};
+
+}  // namespace np::dump
+
+namespace np::dump {
+// Reads a whole input held in memory (both passes for a ring snapshot).
+void RunWhole(Session& s, const uint8_t* p, size_t n);
+}  // namespace np::dump

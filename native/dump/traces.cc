@@ -1,0 +1,300 @@
+#include "dump/traces.h"
+
+#include "dump/json_out.h"
+
+namespace np::dump {
+
+bool FindStringAttr(Bytes message, uint32_t field, std::string_view key, Bytes& value) {
+  Reader r(message);
+  uint32_t num;
+  uint8_t wire;
+  bool found = false;
+  while (r.tag(num, wire)) {
+    if (num != field || wire != kWLen) {
+      r.skip(wire, num);
+      continue;
+    }
+    Reader kv(r.bytes());
+    Bytes k, v;
+    bool hasV = false;
+    uint32_t n2;
+    uint8_t w2;
+    while (kv.tag(n2, w2)) {
+      if (n2 == 1 && w2 == kWLen) k = kv.bytes();
+      else if (n2 == 2 && w2 == kWLen) {
+        v = kv.bytes();
+        hasV = true;
+      } else kv.skip(w2, n2);
+    }
+    if (k != key || !hasV) continue;
+    Reader av(v);
+    while (av.tag(n2, w2)) {
+      if (n2 == 1 && w2 == kWLen) {
+        value = av.bytes();
+        found = true;
+      } else av.skip(w2, n2);
+    }
+  }
+  return found;
+}
+
+static bool DecodeSpan(Bytes b, SpanView& s) {
+  s.raw = b;
+  Reader r(b);
+  uint32_t num;
+  uint8_t wire;
+  while (r.tag(num, wire)) {
+    switch (num) {
+      case 1: case 2: case 3: case 4: case 5: {
+        if (wire != kWLen) return false;
+        Bytes v = r.bytes();
+        if (num == 1) s.traceId = v;
+        else if (num == 2) s.spanId = v;
+        else if (num == 3) s.traceState = v;
+        else if (num == 4) s.parentSpanId = v;
+        else s.name = v;
+        break;
+      }
+      case 6: if (wire != kWVarint) return false; s.kind = int32_t(r.varint()); break;
+      case 7: if (wire != kWFixed64) return false; s.start = r.fixed64(); break;
+      case 8: if (wire != kWFixed64) return false; s.end = r.fixed64(); break;
+      case 9: if (wire != kWLen || !Validate(&kKeyValueMsg, r.bytes(), 1)) return false; break;
+      case 10: if (wire != kWVarint) return false; s.droppedAttrs = uint32_t(r.varint()); break;
+      case 11: case 13: case 15: {
+        if (wire != kWLen) return false;
+        Bytes v = r.bytes();
+        const Field* f = kSpanMsg.find(num);
+        if (!r.ok || !Validate(f->msg, v, 1)) return false;
+        if (num == 15) s.status = v;
+        break;
+      }
+      case 12: if (wire != kWVarint) return false; s.droppedEvents = uint32_t(r.varint()); break;
+      case 14: if (wire != kWVarint) return false; s.droppedLinks = uint32_t(r.varint()); break;
+      case 16: if (wire != kWFixed32) return false; s.flags = r.fixed32(); break;
+      default: r.skip(wire, num);
+    }
+  }
+  return r.ok;
+}
+
+bool DecodeTraces(Bytes request, TracesView& out) {
+  Reader req(request);
+  uint32_t num;
+  uint8_t wire;
+  while (req.tag(num, wire)) {
+    if (num != 1) {
+      req.skip(wire, num);
+      continue;
+    }
+    if (wire != kWLen) return false;
+    Bytes rsBytes = req.bytes();
+    Reader rs(rsBytes);
+    ScopeView ctx;
+    // resource and schema first (they may come after the scope spans on the wire)
+    while (rs.tag(num, wire)) {
+      if (num == 1 || num == 3) {
+        if (wire != kWLen) return false;
+        Bytes v = rs.bytes();
+        if (num == 1) {
+          if (!rs.ok || !Validate(&kResourceMsg, v, 1)) return false;
+          ctx.resource = v;
+        } else ctx.resourceSchema = v;
+      } else if (num == 2) {
+        if (wire != kWLen) return false;
+        rs.bytes();
+      } else rs.skip(wire, num);
+    }
+    if (!rs.ok) return false;
+    ctx.hasService = FindStringAttr(ctx.resource, 1, "service.name", ctx.serviceName);
+    Reader rs2(rsBytes);
+    while (rs2.tag(num, wire)) {
+      if (num != 2) {
+        rs2.skip(wire, num);
+        continue;
+      }
+      Bytes ssBytes = rs2.bytes();
+      ScopeView sc = ctx;
+      size_t firstSpan = out.spans.size();
+      Reader ss(ssBytes);
+      while (ss.tag(num, wire)) {
+        if (num == 1 || num == 2 || num == 3) {
+          if (wire != kWLen) return false;
+          Bytes v = ss.bytes();
+          if (!ss.ok) return false;
+          if (num == 1) {
+            if (!Validate(&kScopeMsg, v, 1)) return false;
+            sc.scope = v;
+          } else if (num == 3) sc.scopeSchema = v;
+          else {
+            out.spans.emplace_back();
+            if (!DecodeSpan(v, out.spans.back())) return false;
+          }
+        } else ss.skip(wire, num);
+      }
+      if (!ss.ok) return false;
+      uint32_t idx = uint32_t(out.scopes.size());
+      out.scopes.push_back(sc);
+      for (size_t i = firstSpan; i < out.spans.size(); ++i) out.spans[i].scope = idx;
+    }
+    if (!rs2.ok) return false;
+  }
+  return req.ok;
+}
+
+void ResourceJson(Bytes resource, std::string& out) { PlainAttributes(resource, 1, out); }
+
+void ScopeJson(Bytes scope, std::string& out) {
+  Reader r(scope);
+  Bytes name, version;
+  uint32_t num;
+  uint8_t wire;
+  while (r.tag(num, wire)) {
+    if (num == 1 && wire == kWLen) name = r.bytes();
+    else if (num == 2 && wire == kWLen) version = r.bytes();
+    else r.skip(wire, num);
+  }
+  out += "{\"name\":";
+  JsonString(out, name);
+  out += ",\"version\":";
+  JsonString(out, version);
+  out.push_back('}');
+}
+
+static void StatusJson(Bytes status, std::string& out) {
+  Reader r(status);
+  Bytes msg;
+  int32_t code = 0;
+  uint32_t num;
+  uint8_t wire;
+  while (r.tag(num, wire)) {
+    if (num == 2 && wire == kWLen) msg = r.bytes();
+    else if (num == 3 && wire == kWVarint) code = int32_t(r.varint());
+    else r.skip(wire, num);
+  }
+  out += "{\"code\":";
+  JsonI64(out, code);
+  out += ",\"message\":";
+  JsonString(out, msg);
+  out.push_back('}');
+}
+
+static void EventJson(Bytes ev, std::string& out) {
+  Reader r(ev);
+  Bytes name;
+  uint64_t t = 0;
+  uint32_t dropped = 0;
+  uint32_t num;
+  uint8_t wire;
+  while (r.tag(num, wire)) {
+    if (num == 1 && wire == kWFixed64) t = r.fixed64();
+    else if (num == 2 && wire == kWLen) name = r.bytes();
+    else if (num == 4 && wire == kWVarint) dropped = uint32_t(r.varint());
+    else r.skip(wire, num);
+  }
+  out += "{\"name\":";
+  JsonString(out, name);
+  out += ",\"timeUnixNano\":";
+  JsonU64String(out, t);
+  out += ",\"attributes\":";
+  PlainAttributes(ev, 3, out);
+  out += ",\"droppedAttributesCount\":";
+  JsonU64(out, dropped);
+  out.push_back('}');
+}
+
+static void LinkJson(Bytes link, std::string& out) {
+  Reader r(link);
+  Bytes tid, sid, ts;
+  uint32_t flags = 0, dropped = 0;
+  uint32_t num;
+  uint8_t wire;
+  while (r.tag(num, wire)) {
+    if (num == 1 && wire == kWLen) tid = r.bytes();
+    else if (num == 2 && wire == kWLen) sid = r.bytes();
+    else if (num == 3 && wire == kWLen) ts = r.bytes();
+    else if (num == 5 && wire == kWVarint) dropped = uint32_t(r.varint());
+    else if (num == 6 && wire == kWFixed32) flags = r.fixed32();
+    else r.skip(wire, num);
+  }
+  out += "{\"traceId\":";
+  HexString(out, tid);
+  out += ",\"spanId\":";
+  HexString(out, sid);
+  out += ",\"traceState\":";
+  JsonString(out, ts);
+  out += ",\"flags\":";
+  JsonU64(out, flags);
+  out += ",\"attributes\":";
+  PlainAttributes(link, 4, out);
+  out += ",\"droppedAttributesCount\":";
+  JsonU64(out, dropped);
+  out.push_back('}');
+}
+
+void SpanJson(const TracesView& v, const SpanView& s, std::string& out) {
+  out += "{\"traceId\":";
+  HexString(out, s.traceId);
+  out += ",\"spanId\":";
+  HexString(out, s.spanId);
+  out += ",\"parentSpanId\":";
+  HexString(out, s.parentSpanId);
+  out += ",\"traceState\":";
+  JsonString(out, s.traceState);
+  out += ",\"flags\":";
+  JsonU64(out, s.flags);
+  out += ",\"name\":";
+  JsonString(out, s.name);
+  out += ",\"kind\":";
+  JsonI64(out, s.kind);
+  out += ",\"startTimeUnixNano\":";
+  JsonU64String(out, s.start);
+  out += ",\"endTimeUnixNano\":";
+  JsonU64String(out, s.end);
+  out += ",\"attributes\":";
+  PlainAttributes(s.raw, 9, out);
+  out += ",\"droppedAttributesCount\":";
+  JsonU64(out, s.droppedAttrs);
+  out += ",\"status\":";
+  StatusJson(s.status, out);
+  // events and links in wire order
+  out += ",\"events\":[";
+  {
+    Reader r(s.raw);
+    uint32_t num;
+    uint8_t wire;
+    bool first = true;
+    while (r.tag(num, wire)) {
+      if (num == 11 && wire == kWLen) {
+        if (!first) out.push_back(',');
+        first = false;
+        EventJson(r.bytes(), out);
+      } else r.skip(wire, num);
+    }
+  }
+  out += "],\"droppedEventsCount\":";
+  JsonU64(out, s.droppedEvents);
+  out += ",\"links\":[";
+  {
+    Reader r(s.raw);
+    uint32_t num;
+    uint8_t wire;
+    bool first = true;
+    while (r.tag(num, wire)) {
+      if (num == 13 && wire == kWLen) {
+        if (!first) out.push_back(',');
+        first = false;
+        LinkJson(r.bytes(), out);
+      } else r.skip(wire, num);
+    }
+  }
+  out += "],\"droppedLinksCount\":";
+  JsonU64(out, s.droppedLinks);
+  const ScopeView& sc = v.scopes[s.scope];
+  out += ",\"resource\":";
+  ResourceJson(sc.resource, out);
+  out += ",\"scope\":";
+  ScopeJson(sc.scope, out);
+  out.push_back('}');
+}
+
+}  // namespace np::dump

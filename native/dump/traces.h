@@ -1,0 +1,50 @@
+// Fast path for ExportTraceServiceRequest: one validating pass that collects views of
+// every span (no copies), so a payload is either wholly good or skipped.
+#pragma once
+
+#include <vector>
+
+#include "dump/otlp_schema.h"
+
+namespace np::dump {
+
+struct ScopeView {
+  Bytes resource;        // Resource message bytes (may be empty)
+  Bytes resourceSchema;  // ResourceSpans.schema_url
+  Bytes scope;           // InstrumentationScope bytes
+  Bytes scopeSchema;
+  Bytes serviceName;     // resource attribute service.name (string), if any
+  bool hasService = false;
+};
+
+struct SpanView {
+  Bytes raw;  // the Span message
+  Bytes traceId, spanId, parentSpanId, traceState, name, status;
+  uint64_t start = 0, end = 0;
+  uint32_t flags = 0, droppedAttrs = 0, droppedEvents = 0, droppedLinks = 0;
+  int32_t kind = 0;
+  uint32_t scope = 0;  // index into scopes
+};
+
+struct TracesView {
+  std::vector<ScopeView> scopes;
+  std::vector<SpanView> spans;
+  void clear() {
+    scopes.clear();
+    spans.clear();
+  }
+};
+
+// Decodes and validates; false (and a partial view to be discarded) when malformed.
+bool DecodeTraces(Bytes request, TracesView& out);
+
+// Finds a string attribute of a message's repeated KeyValue field.
+bool FindStringAttr(Bytes message, uint32_t field, std::string_view key, Bytes& value);
+
+// The span as the plain JSON object of cli.md (resource and scope included).
+void SpanJson(const TracesView& v, const SpanView& s, std::string& out);
+// Resource attributes as a plain object, scope as {name, version}.
+void ResourceJson(Bytes resource, std::string& out);
+void ScopeJson(Bytes scope, std::string& out);
+
+}  // namespace np::dump

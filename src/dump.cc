@@ -1,0 +1,299 @@
+// Glue for native/dump: a streaming reader session held by JS as an External. Each
+// call hands over a big chunk and returns everything it produced (a batch of JSON
+// text or protobuf bytes, plus new diagnostics): one crossing per chunk, never per span.
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "dump/reader.h"
+#include "glue.h"
+
+namespace {
+
+using np::dump::Diagnostic;
+using np::dump::Session;
+
+struct Handle {
+  std::unique_ptr<Session> s;
+  size_t diagsSent = 0;
+  bool busy = false;
+  bool binary = false;
+};
+
+np::dump::Signal SignalOf(const std::string& v, Napi::Env env) {
+  if (v == "traces") return np::dump::Signal::Traces;
+  if (v == "metrics") return np::dump::Signal::Metrics;
+  if (v == "logs") return np::dump::Signal::Logs;
+  if (v.empty()) return np::dump::Signal::None;
+  throw Napi::TypeError::New(env, "signal must be traces, metrics or logs");
+}
+
+std::string Str(Napi::Object o, const char* key) {
+  Napi::Value v = o.Get(key);
+  return v.IsString() ? v.As<Napi::String>().Utf8Value() : std::string();
+}
+
+Handle* HandleArg(const Napi::CallbackInfo& info) {
+  if (!info[0].IsExternal()) throw Napi::TypeError::New(info.Env(), "not a dump reader handle");
+  Handle* h = info[0].As<Napi::External<Handle>>().Data();
+  if (h->busy) throw Napi::Error::New(info.Env(), "dump reader: one call at a time");
+  return h;
+}
+
+struct Batch {
+  Session* s = nullptr;  // the output is read from the session, then cleared (memory kept)
+  std::vector<Diagnostic> diags;
+  std::string summary;
+  bool ring = false;
+  std::vector<std::pair<uint64_t, uint64_t>> order;
+};
+
+Batch Take(Handle* h, bool withSummary) {
+  Batch b;
+  b.s = h->s.get();
+  auto& d = h->s->diagnostics();
+  for (size_t i = h->diagsSent; i < d.size(); ++i) b.diags.push_back(d[i]);
+  h->diagsSent = d.size();
+  if (withSummary) b.summary = h->s->summaryJson();
+  return b;
+}
+
+// The batch text as a JS string without V8's UTF-8 decoder: Latin-1 when it is all
+// ASCII (the usual case), else converted to UTF-16 here (the text is valid UTF-8).
+Napi::Value TextValue(Napi::Env env, const std::string& t) {
+  bool ascii = true;
+  for (unsigned char ch : t)
+    if (ch >= 0x80) {
+      ascii = false;
+      break;
+    }
+  napi_value v;
+  if (ascii) {
+    NAPI_THROW_IF_FAILED(env, napi_create_string_latin1(env, t.data(), t.size(), &v), Napi::Value());
+    return Napi::Value(env, v);
+  }
+  std::u16string u;
+  u.reserve(t.size());
+  const auto* p = reinterpret_cast<const unsigned char*>(t.data());
+  const auto* e = p + t.size();
+  while (p < e) {
+    uint32_t cp = *p;
+    int n = cp < 0x80 ? 1 : cp < 0xe0 ? 2 : cp < 0xf0 ? 3 : 4;
+    if (n > 1) {
+      cp &= n == 2 ? 0x1f : n == 3 ? 0x0f : 0x07;
+      for (int i = 1; i < n && p + i < e; ++i) cp = cp << 6 | (p[i] & 0x3f);
+    }
+    p += n;
+    if (cp >= 0x10000) {
+      cp -= 0x10000;
+      u.push_back(char16_t(0xd800 + (cp >> 10)));
+      u.push_back(char16_t(0xdc00 + (cp & 0x3ff)));
+    } else {
+      u.push_back(char16_t(cp));
+    }
+  }
+  NAPI_THROW_IF_FAILED(env, napi_create_string_utf16(env, u.data(), u.size(), &v), Napi::Value());
+  return Napi::Value(env, v);
+}
+
+Napi::Value ToJs(Napi::Env env, Batch& b, bool binary) {
+  Napi::Object r = Napi::Object::New(env);
+  const std::string& out = b.s->output();
+  if (binary) r.Set("out", Napi::Buffer<char>::Copy(env, out.data(), out.size()));
+  else r.Set("out", Napi::String::New(env, out.data(), out.size()));
+  auto& c = b.s->columns();
+  if (c.count) {
+    auto f64 = [&](const std::vector<double>& v) {
+      auto ab = Napi::ArrayBuffer::New(env, v.size() * sizeof(double));
+      if (!v.empty()) std::memcpy(ab.Data(), v.data(), v.size() * sizeof(double));
+      return Napi::Float64Array::New(env, v.size(), ab, 0);
+    };
+    Napi::Object cols = Napi::Object::New(env);
+    cols.Set("text", TextValue(env, c.text));
+    auto bb = Napi::ArrayBuffer::New(env, c.bounds.size() * 4);
+    std::memcpy(bb.Data(), c.bounds.data(), c.bounds.size() * 4);
+    cols.Set("bounds", Napi::Uint32Array::New(env, c.bounds.size(), bb, 0));
+    cols.Set("span", f64(c.span));
+    cols.Set("attr", f64(c.attr));
+    cols.Set("event", f64(c.event));
+    cols.Set("link", f64(c.link));
+    cols.Set("resources", f64(c.resources));
+    cols.Set("scopes", f64(c.scopes));
+    r.Set("columns", cols);
+  }
+  b.s->clearOutput();
+  Napi::Array diags = Napi::Array::New(env, b.diags.size());
+  for (size_t i = 0; i < b.diags.size(); ++i) {
+    const Diagnostic& d = b.diags[i];
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("code", d.code);
+    o.Set("offset", Napi::Number::New(env, double(d.offset)));
+    o.Set("message", d.message);
+    if (d.missing >= 0) o.Set("missing", Napi::Number::New(env, double(d.missing)));
+    if (d.hasCounters) {
+      o.Set("spans", Napi::Number::New(env, double(d.counters[0])));
+      o.Set("metricPoints", Napi::Number::New(env, double(d.counters[1])));
+      o.Set("logRecords", Napi::Number::New(env, double(d.counters[2])));
+    }
+    diags.Set(uint32_t(i), o);
+  }
+  r.Set("diagnostics", diags);
+  if (!b.summary.empty()) r.Set("summary", b.summary);
+  if (b.ring) {
+    Napi::Array order = Napi::Array::New(env, b.order.size() * 2);
+    for (size_t i = 0; i < b.order.size(); ++i) {
+      order.Set(uint32_t(2 * i), Napi::Number::New(env, double(b.order[i].first)));
+      order.Set(uint32_t(2 * i + 1), Napi::Number::New(env, double(b.order[i].second)));
+    }
+    r.Set("ringOrder", order);
+  }
+  return r;
+}
+
+np::dump::Options OptionsOf(Napi::Env env, Napi::Value v) {
+  if (!v.IsObject()) throw Napi::TypeError::New(env, "options must be an object");
+  Napi::Object o = v.As<Napi::Object>();
+  np::dump::Options opt;
+  std::string fmt = Str(o, "format");
+  if (!fmt.empty() && !np::dump::ParseFormat(fmt, opt.format))
+    throw Napi::TypeError::New(env, "format must be auto, nptb, otlp-jsonl, collector-proto or otlp-proto");
+  opt.signal = SignalOf(Str(o, "signal"), env);
+  std::string outSignal = Str(o, "outSignal");
+  if (!outSignal.empty()) opt.outSignal = SignalOf(outSignal, env);
+  std::string mode = Str(o, "mode");
+  using M = np::dump::Mode;
+  if (mode == "summary" || mode.empty()) opt.mode = M::Summary;
+  else if (mode == "spans") opt.mode = M::Spans;
+  else if (mode == "points") opt.mode = M::Points;
+  else if (mode == "logs") opt.mode = M::Logs;
+  else if (mode == "otlp-json") opt.mode = M::OtlpJson;
+  else if (mode == "otlp-proto") opt.mode = M::OtlpProto;
+  else if (mode == "frames") opt.mode = M::Frames;
+  else if (mode == "span-columns") opt.mode = M::SpanCols;
+  else throw Napi::TypeError::New(env, "unknown mode " + mode);
+  opt.strict = o.Get("strict").ToBoolean();
+  opt.spanFrame = o.Get("spanFrame").ToBoolean();
+  Napi::Value tf = o.Get("traceId");
+  if (tf.IsTypedArray()) {
+    auto a = tf.As<Napi::Uint8Array>();
+    opt.traceFilter.assign(reinterpret_cast<const char*>(a.Data()), a.ByteLength());
+  }
+  return opt;
+}
+
+// open(options) -> handle
+Napi::Value Open(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  np::dump::Options opt = OptionsOf(env, info[0]);
+  using M = np::dump::Mode;
+  auto* h = new Handle();
+  h->binary = opt.mode == M::OtlpProto;
+  h->s = std::make_unique<Session>(std::move(opt));
+  return Napi::External<Handle>::New(env, h, [](Napi::Env, Handle* p) { delete p; });
+}
+
+// feed(handle, bytes) -> Promise<batch>: decodes on Node's thread pool.
+Napi::Value Feed(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Handle* h = HandleArg(info);
+  auto bytes = np::glue::BytesArg(info, 1, "chunk");
+  h->busy = true;
+  return np::glue::PromiseWorker<Batch>::Start(
+      env,
+      [h, bytes]() {
+        struct Unbusy {
+          Handle* h;
+          ~Unbusy() { h->busy = false; }
+        } u{h};
+        h->s->feed(bytes.data, bytes.size);
+        return Take(h, false);
+      },
+      [h](Napi::Env e, Batch& b) { return ToJs(e, b, h->binary); }, {info[0], info[1]});
+}
+
+// feedFrame(handle, offset, bytes) -> Promise<batch>: one whole frame of a ring snapshot.
+Napi::Value FeedFrame(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Handle* h = HandleArg(info);
+  uint64_t off = uint64_t(info[1].As<Napi::Number>().DoubleValue());
+  auto bytes = np::glue::BytesArg(info, 2, "frame");
+  h->busy = true;
+  return np::glue::PromiseWorker<Batch>::Start(
+      env,
+      [h, off, bytes]() {
+        struct Unbusy {
+          Handle* h;
+          ~Unbusy() { h->busy = false; }
+        } u{h};
+        h->s->feedFrame(off, bytes.data, bytes.size);
+        return Take(h, false);
+      },
+      [h](Napi::Env e, Batch& b) { return ToJs(e, b, h->binary); }, {info[0], info[2]});
+}
+
+// endScan(handle) -> batch with ringOrder (flat [offset, size, …]) for a ring snapshot.
+Napi::Value EndScan(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Handle* h = HandleArg(info);
+  return np::glue::Guard(env, [&]() -> Napi::Value {
+    std::vector<std::pair<uint64_t, uint64_t>> order;
+    bool ring = h->s->endScan(order);
+    Batch b = Take(h, false);
+    b.ring = ring;
+    b.order = std::move(order);
+    return ToJs(env, b, h->binary);
+  });
+}
+
+// finish(handle) -> batch with the summary JSON.
+Napi::Value Finish(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Handle* h = HandleArg(info);
+  return np::glue::Guard(env, [&]() -> Napi::Value {
+    h->s->finish();
+    Batch b = Take(h, true);
+    return ToJs(env, b, h->binary);
+  });
+}
+
+// decode(bytes, options) -> batch: a whole input in memory, synchronously (both passes
+// of a ring snapshot). Never used per span; for small inputs and the arm64 smoke run.
+Napi::Value Decode(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto bytes = np::glue::BytesArg(info, 0, "data");
+  np::dump::Options opt = OptionsOf(env, info[1]);
+  bool binary = opt.mode == np::dump::Mode::OtlpProto;
+  return np::glue::Guard(env, [&]() -> Napi::Value {
+    Handle h;
+    h.s = std::make_unique<Session>(std::move(opt));
+    np::dump::RunWhole(*h.s, bytes.data, bytes.size);
+    Batch b = Take(&h, true);
+    return ToJs(env, b, binary);
+  });
+}
+
+// detect(bytes) -> {gzip, format}
+Napi::Value Detect(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto bytes = np::glue::BytesArg(info, 0, "data");
+  auto d = np::dump::DetectFormat(bytes.data, bytes.size);
+  Napi::Object r = Napi::Object::New(env);
+  r.Set("gzip", Napi::Boolean::New(env, d.gzip));
+  r.Set("format", d.format == np::dump::Format::Auto ? env.Null() : Napi::String::New(env, np::dump::FormatName(d.format)));
+  return r;
+}
+
+void Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("dumpOpen", Napi::Function::New(env, Open, "dumpOpen"));
+  exports.Set("dumpFeed", Napi::Function::New(env, Feed, "dumpFeed"));
+  exports.Set("dumpFeedFrame", Napi::Function::New(env, FeedFrame, "dumpFeedFrame"));
+  exports.Set("dumpEndScan", Napi::Function::New(env, EndScan, "dumpEndScan"));
+  exports.Set("dumpFinish", Napi::Function::New(env, Finish, "dumpFinish"));
+  exports.Set("dumpDecode", Napi::Function::New(env, Decode, "dumpDecode"));
+  exports.Set("dumpDetect", Napi::Function::New(env, Detect, "dumpDetect"));
+}
+
+NP_REGISTER("dump", Init);
+
+}  // namespace

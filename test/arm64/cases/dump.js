@@ -1,0 +1,28 @@
+'use strict';
+// Decodes the committed fixture dumps through the raw addon (dumpDecode: no error
+// paths, nothing thrown) and returns their summaries, diagnostics and a hash of every
+// output: the arm64 run must equal the x64 run byte for byte.
+const fs = require('fs');
+const path = require('path');
+const crypto = require('crypto');
+
+module.exports = (addon, root) => {
+  const dir = path.join(root, 'test/dump/fixtures');
+  const out = {};
+  const sha = (s) => crypto.createHash('sha256').update(s).digest('hex').slice(0, 16);
+  for (const name of ['lambda.nptb', 'damaged.nptb', 'ring.nptb', 'lambda.jsonl', 'lambda.collector.pb', 'lambda.traces.pb']) {
+    const bytes = fs.readFileSync(path.join(dir, name));
+    const sum = addon.dumpDecode(bytes, { mode: 'summary' });
+    const r = { summary: JSON.parse(sum.summary), diagnostics: sum.diagnostics.map((d) => `${d.code}@${d.offset}`) };
+    for (const mode of ['spans', 'points', 'logs', 'otlp-json', 'otlp-proto']) {
+      const o = addon.dumpDecode(bytes, { mode, signal: name.endsWith('.pb') ? 'traces' : '' }).out;
+      r[mode] = `${o.length}:${sha(o)}`;
+    }
+    const cols = addon.dumpDecode(bytes, { mode: 'span-columns', signal: name.endsWith('.pb') ? 'traces' : '' }).columns;
+    r['span-columns'] = cols
+      ? sha(JSON.stringify([cols.text, Array.from(cols.bounds), Array.from(cols.span), Array.from(cols.attr), Array.from(cols.event), Array.from(cols.link)]))
+      : 'none';
+    out[name] = r;
+  }
+  return out;
+};
