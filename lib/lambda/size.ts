@@ -10,6 +10,9 @@ import { zipDirectoryFromTail } from './layer-info';
 /** The bytes of the end of a ZIP that hold the end record even with the longest comment. */
 const TAIL_BYTES = 22 + 0xffff + 20;
 
+/** The most a whole download may read: Lambda's own limit for a ZIP (250 MB). */
+const MAX_WHOLE_BYTES = 262_144_000;
+
 /** How a remote size was read. */
 export interface RemoteZipSize {
   /** Sum of the entries' uncompressed sizes. */
@@ -50,9 +53,35 @@ export function redact(url: string): string {
 export async function remoteZipSize(url: string, timeoutMs = 30_000): Promise<RemoteZipSize> {
   let res = await get(url, `bytes=-${TAIL_BYTES}`, timeoutMs);
   let bytesRead = 0;
+  // Never more than a Lambda ZIP can be (a server that ignores ranges sends it all).
   const body = async (r: Response) => {
-    const b = new Uint8Array(await r.arrayBuffer());
-    bytesRead += b.length;
+    const declared = Number(r.headers.get('content-length') ?? NaN);
+    if (declared > MAX_WHOLE_BYTES) {
+      await r.body?.cancel().catch(() => undefined);
+      throw new NetProfilerError('download-failed', `cannot read ${redact(url)}: the server ignores ranges and the file is ${declared} bytes`, { kind: 'outside' });
+    }
+    const parts: Uint8Array[] = [];
+    let n = 0;
+    if (r.body) {
+      const reader = r.body.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        n += value.length;
+        if (n > MAX_WHOLE_BYTES) {
+          await reader.cancel().catch(() => undefined);
+          throw new NetProfilerError('download-failed', `cannot read ${redact(url)}: more than ${MAX_WHOLE_BYTES} bytes`, { kind: 'outside' });
+        }
+        parts.push(value);
+      }
+    }
+    const b = new Uint8Array(n);
+    let at = 0;
+    for (const part of parts) {
+      b.set(part, at);
+      at += part.length;
+    }
+    bytesRead += n;
     return b;
   };
   if (res.status === 200) {

@@ -117,6 +117,24 @@ describe('remote ZIP size from the central directory', () => {
     }
   });
 
+  it('a server that ignores ranges with a file larger than any Lambda ZIP: refused without reading it', async () => {
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-length': String(300_000_000) });
+      res.write(Buffer.alloc(1024));
+      res.on('close', () => res.destroy());
+    });
+    const port = await freePort();
+    await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+    try {
+      const e = await failure(remoteZipSize(`http://127.0.0.1:${port}/huge.zip`));
+      expect(e.code).toBe('download-failed');
+      expect(e.message).toMatch(/ignores ranges and the file is 300000000 bytes/);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(() => r(undefined)));
+    }
+  });
+
   it('an unreachable location is a clear error without the presigned query', async () => {
     const port = await freePort();
     const e = await failure(remoteZipSize(`http://127.0.0.1:${port}/x.zip?X-Amz-Signature=secret`));
