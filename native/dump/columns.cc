@@ -11,6 +11,11 @@
 namespace np::dump {
 
 uint32_t SpanColumns::add(std::string_view s) {
+  if (s.empty()) {
+    bounds.push_back(u16_);
+    byteStart_.push_back(uint32_t(text.size()));
+    return uint32_t(bounds.size() - 2);
+  }
   const auto* p = reinterpret_cast<const uint8_t*>(s.data());
   const auto* end = p + s.size();
   while (p < end) {
@@ -57,7 +62,7 @@ uint32_t SpanColumns::addShort(std::string_view s) {
   size_t h = std::hash<std::string_view>{}(s) & mask;
   while (uint32_t e = slots_[h]) {
     uint32_t k = e - 1;
-    if (byteStart_[k + 1] - byteStart_[k] == s.size() && !std::memcmp(text.data() + byteStart_[k], s.data(), s.size()))
+    if (byteStart_[k + 1] - byteStart_[k] == s.size() && (s.empty() || !std::memcmp(text.data() + byteStart_[k], s.data(), s.size())))
       return k;
     h = (h + 1) & mask;
   }
