@@ -63,11 +63,17 @@ Batch Take(Handle* h, bool withSummary) {
 // ASCII (the usual case), else converted to UTF-16 here (the text is valid UTF-8).
 Napi::Value TextValue(Napi::Env env, const std::string& t) {
   bool ascii = true;
-  for (unsigned char ch : t)
-    if (ch >= 0x80) {
+  size_t i = 0;
+  for (; i + 8 <= t.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, t.data() + i, 8);
+    if (w & 0x8080808080808080ull) {
       ascii = false;
       break;
     }
+  }
+  for (; ascii && i < t.size(); ++i)
+    if (static_cast<unsigned char>(t[i]) >= 0x80) ascii = false;
   napi_value v;
   if (ascii) {
     NAPI_THROW_IF_FAILED(env, napi_create_string_latin1(env, t.data(), t.size(), &v), Napi::Value());
@@ -104,10 +110,15 @@ Napi::Value ToJs(Napi::Env env, Batch& b, bool binary) {
   else r.Set("out", Napi::String::New(env, out.data(), out.size()));
   auto& c = b.s->columns();
   if (c.count) {
+    // one ArrayBuffer for every number column (one allocation per batch)
+    size_t total = c.span.size() + c.attr.size() + c.event.size() + c.link.size() + c.resources.size() + c.scopes.size();
+    auto all = Napi::ArrayBuffer::New(env, total * sizeof(double));
+    size_t at = 0;
     auto f64 = [&](const std::vector<double>& v) {
-      auto ab = Napi::ArrayBuffer::New(env, v.size() * sizeof(double));
-      if (!v.empty()) std::memcpy(ab.Data(), v.data(), v.size() * sizeof(double));
-      return Napi::Float64Array::New(env, v.size(), ab, 0);
+      if (!v.empty()) std::memcpy(static_cast<double*>(all.Data()) + at, v.data(), v.size() * sizeof(double));
+      auto arr = Napi::Float64Array::New(env, v.size(), all, at * sizeof(double));
+      at += v.size();
+      return arr;
     };
     Napi::Object cols = Napi::Object::New(env);
     cols.Set("text", TextValue(env, c.text));

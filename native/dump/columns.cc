@@ -2,12 +2,20 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstring>
+#include <functional>
+#include <string_view>
 
 #include "dump/json_out.h"
 
 namespace np::dump {
 
 uint32_t SpanColumns::add(std::string_view s) {
+  if (s.empty()) {
+    bounds.push_back(u16_);
+    byteStart_.push_back(uint32_t(text.size()));
+    return uint32_t(bounds.size() - 2);
+  }
   const auto* p = reinterpret_cast<const uint8_t*>(s.data());
   const auto* end = p + s.size();
   while (p < end) {
@@ -43,16 +51,40 @@ uint32_t SpanColumns::add(std::string_view s) {
     }
   }
   bounds.push_back(u16_);
+  byteStart_.push_back(uint32_t(text.size()));
   return uint32_t(bounds.size() - 2);
 }
 
 uint32_t SpanColumns::addShort(std::string_view s) {
   if (s.size() > 48) return add(s);
-  auto it = shortIndex.find(std::string(s));
-  if (it != shortIndex.end()) return it->second;
+  if (slots_.empty()) slots_.assign(4096, 0);
+  size_t mask = slots_.size() - 1;
+  size_t h = std::hash<std::string_view>{}(s) & mask;
+  while (uint32_t e = slots_[h]) {
+    uint32_t k = e - 1;
+    if (byteStart_[k + 1] - byteStart_[k] == s.size() && (s.empty() || !std::memcmp(text.data() + byteStart_[k], s.data(), s.size())))
+      return k;
+    h = (h + 1) & mask;
+  }
   uint32_t k = add(s);
-  shortIndex.emplace(std::string(s), k);
+  slots_[h] = k + 1;
+  if (++used_ * 2 > slots_.size()) grow();
   return k;
+}
+
+void SpanColumns::grow() {
+  std::vector<uint32_t> old;
+  old.swap(slots_);
+  slots_.assign(old.size() * 2, 0);
+  size_t mask = slots_.size() - 1;
+  for (uint32_t e : old) {
+    if (!e) continue;
+    uint32_t k = e - 1;
+    std::string_view key(text.data() + byteStart_[k], byteStart_[k + 1] - byteStart_[k]);
+    size_t h = std::hash<std::string_view>{}(key) & mask;
+    while (slots_[h]) h = (h + 1) & mask;
+    slots_[h] = e;
+  }
 }
 
 uint32_t SpanColumns::addHex(std::string_view b) {
@@ -63,6 +95,7 @@ uint32_t SpanColumns::addHex(std::string_view b) {
   }
   u16_ += uint32_t(2 * b.size());
   bounds.push_back(u16_);
+  byteStart_.push_back(uint32_t(text.size()));
   return uint32_t(bounds.size() - 2);
 }
 
@@ -72,6 +105,7 @@ uint32_t SpanColumns::addU64(uint64_t v) {
   text.append(buf, size_t(r.ptr - buf));
   u16_ += uint32_t(r.ptr - buf);
   bounds.push_back(u16_);
+  byteStart_.push_back(uint32_t(text.size()));
   return uint32_t(bounds.size() - 2);
 }
 

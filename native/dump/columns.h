@@ -4,6 +4,7 @@
 // objects from these in one pass: no JSON to parse, one crossing per batch.
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -26,7 +27,6 @@ struct SpanColumns {
   std::vector<double> span, attr, event, link;
   std::vector<double> resources, scopes;  // string index of each table entry's JSON
   std::unordered_map<std::string, uint32_t> resIndex, scopeIndex;
-  std::unordered_map<std::string, uint32_t> shortIndex;  // short strings, once per batch
   uint64_t count = 0;
 
   void clear() {
@@ -40,7 +40,9 @@ struct SpanColumns {
     scopes.clear();
     resIndex.clear();
     scopeIndex.clear();
-    shortIndex.clear();
+    std::fill(slots_.begin(), slots_.end(), 0u);
+    used_ = 0;
+    byteStart_.assign(1, 0);
     count = 0;
     u16_ = 0;
   }
@@ -57,6 +59,11 @@ struct SpanColumns {
  private:
   void attributes(Bytes message, uint32_t field, double& begin, double& end);
   uint32_t u16_ = 0;
+  // short strings of the batch: open addressing over string indexes, keys compared in `text`
+  std::vector<uint32_t> slots_;      // string index + 1, 0 = empty
+  size_t used_ = 0;
+  std::vector<uint32_t> byteStart_{0};  // string k = text bytes [byteStart_[k], byteStart_[k+1])
+  void grow();
 };
 
 }  // namespace np::dump
