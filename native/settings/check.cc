@@ -854,4 +854,29 @@ std::string DiagnosticsJson(const std::vector<Diagnostic>& diags) {
   return out;
 }
 
+std::string ReadJson(const uint8_t* data, size_t size) {
+  std::string out;
+  try {
+    Document doc = Read(data, size);
+    auto dups = FindDuplicateKeys(doc);
+    if (!dups.empty()) {
+      const auto& k = doc.nodes[dups[0].key];
+      throw ReadError("duplicate-key", "the key `" + k.text + "` appears more than once in its mapping", k.line, k.col,
+                      "keep one of them");
+    }
+    out = "{\"value\":";
+    AppendValueJson(doc, doc.root, out);
+    out += '}';
+  } catch (const ReadError& e) {
+    out = "{\"error\":{\"code\":";
+    AppendJsonString(e.code(), out);
+    out += ",\"message\":";
+    AppendJsonString(e.what(), out);
+    out += ",\"line\":" + std::to_string(e.line()) + ",\"column\":" + std::to_string(e.col()) + ",\"fix\":";
+    AppendJsonString(e.fix(), out);
+    out += "}}";
+  }
+  return out;
+}
+
 }  // namespace np::settings

@@ -30,6 +30,11 @@ std::vector<Diagnostic> Check(const uint8_t* data, size_t size, const CheckOptio
 // {"diagnostics":[{"code","severity","path","line","column","message","fix"?}...]}
 std::string DiagnosticsJson(const std::vector<Diagnostic>& diags);
 
+// Reads `data` as a settings document for the SDK's parse:
+// {"value": …} with the document as JSON, or {"error": {code, message, line, column, fix}}
+// for the first thing that stops it (a refused construct or a duplicate key).
+std::string ReadJson(const uint8_t* data, size_t size);
+
 // Levenshtein distance (ASCII case-insensitive when `fold` is set).
 size_t EditDistance(const std::string& a, const std::string& b, bool fold);
 
