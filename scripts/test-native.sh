@@ -34,14 +34,14 @@ if need_tool clang++ "the ASan/UBSan build and the fuzz targets"; then
         exit 1
       fi
       work=$(mktemp -d)
-      trap 'rm -rf "$work"' EXIT
+      artifacts="$out/fuzz-artifacts/$name"
+      mkdir -p "$artifacts"
       echo "-- $name: replaying $(ls "$corpus" | wc -l) corpus inputs"
       "$out/fuzz/$name" -runs=0 "$corpus" 2>&1 | tail -n 2
       echo "-- $name: fuzzing"
       "$out/fuzz/$name" -max_total_time="${NP_FUZZ_SECONDS:-20}" -timeout=10 -rss_limit_mb=2048 \
-        -max_len=262144 -print_final_stats=0 -artifact_prefix="$work/" "$work" "$corpus" 2>&1 | tail -n 3
+        -max_len=262144 -print_final_stats=0 -artifact_prefix="$PWD/$artifacts/" "$work" "$corpus" 2>&1 | tail -n 3
       rm -rf "$work"
-      trap - EXIT
     done
   fi
 fi

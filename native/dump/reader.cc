@@ -698,7 +698,7 @@ bool Session::onPayload(Signal s, Bytes payload, uint64_t off, uint64_t frame) {
       for (auto& sp : tv_.spans) {
         std::pair<uint64_t, uint64_t> k{0, 0};
         uint8_t id[16] = {0};
-        std::memcpy(id, sp.traceId.data(), std::min<size_t>(16, sp.traceId.size()));
+        if (!sp.traceId.empty()) std::memcpy(id, sp.traceId.data(), std::min<size_t>(16, sp.traceId.size()));
         k.first = LoadLE64(id);
         k.second = LoadLE64(id + 8) ^ (sp.traceId.size() == 16 ? 0 : 0x8000000000000000ull | sp.traceId.size());
         traceIds_.insert(k);
