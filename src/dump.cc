@@ -125,6 +125,14 @@ Napi::Value ToJs(Napi::Env env, Batch& b, bool binary) {
     auto bb = Napi::ArrayBuffer::New(env, c.bounds.size() * 4);
     std::memcpy(bb.Data(), c.bounds.data(), c.bounds.size() * 4);
     cols.Set("bounds", Napi::Uint32Array::New(env, c.bounds.size(), bb, 0));
+    if (!c.wide.empty()) {
+      napi_value t16;
+      NAPI_THROW_IF_FAILED(env, napi_create_string_utf16(env, c.text16.data(), c.text16.size(), &t16), Napi::Value());
+      cols.Set("text16", Napi::Value(env, t16));
+      auto wb = Napi::ArrayBuffer::New(env, c.wide.size() * 4);
+      std::memcpy(wb.Data(), c.wide.data(), c.wide.size() * 4);
+      cols.Set("wide", Napi::Uint32Array::New(env, c.wide.size(), wb, 0));
+    }
     cols.Set("span", f64(c.span));
     cols.Set("attr", f64(c.attr));
     cols.Set("event", f64(c.event));

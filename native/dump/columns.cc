@@ -11,18 +11,26 @@
 namespace np::dump {
 
 uint32_t SpanColumns::add(std::string_view s) {
-  if (s.empty()) {
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  const auto* end = p + s.size();
+  const uint8_t* q = p;
+  while (q < end && *q < 0x80) ++q;
+  if (q == end) {
+    // ASCII (the usual case): into the one-byte text
+    if (!s.empty()) text.append(s.data(), s.size());
+    u16_ += uint32_t(s.size());
     bounds.push_back(u16_);
     byteStart_.push_back(uint32_t(text.size()));
     return uint32_t(bounds.size() - 2);
   }
-  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
-  const auto* end = p + s.size();
+  // not ASCII: as UTF-16 into the side text; its range in `text` stays empty
+  const uint32_t k = uint32_t(bounds.size() - 1);
+  wide.push_back(k);
+  wide.push_back(uint32_t(text16.size()));
   while (p < end) {
     const uint8_t* run = p;
     while (p < end && *p < 0x80) ++p;
-    text.append(reinterpret_cast<const char*>(run), size_t(p - run));
-    u16_ += uint32_t(p - run);
+    for (const uint8_t* r = run; r < p; ++r) text16.push_back(char16_t(*r));
     if (p >= end) break;
     uint8_t c = *p;
     int n = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 && c < 0xf0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
@@ -41,22 +49,31 @@ uint32_t SpanColumns::add(std::string_view s) {
         good = false;
     }
     if (good) {
-      text.append(reinterpret_cast<const char*>(p), size_t(n));
-      u16_ += n == 4 ? 2 : 1;
+      if (cp >= 0x10000) {
+        cp -= 0x10000;
+        text16.push_back(char16_t(0xd800 + (cp >> 10)));
+        text16.push_back(char16_t(0xdc00 + (cp & 0x3ff)));
+      } else {
+        text16.push_back(char16_t(cp));
+      }
       p += n;
     } else {
-      text += "\xef\xbf\xbd";
-      u16_ += 1;
+      text16.push_back(char16_t(0xfffd));
       ++p;
     }
   }
+  wide.push_back(uint32_t(text16.size()));
   bounds.push_back(u16_);
   byteStart_.push_back(uint32_t(text.size()));
-  return uint32_t(bounds.size() - 2);
+  return k;
 }
 
 uint32_t SpanColumns::addShort(std::string_view s) {
   if (s.size() > 48) return add(s);
+  // only ASCII strings are shared (a wide string's range in `text` is empty, so it must
+  // never match the empty string)
+  for (unsigned char c : s)
+    if (c >= 0x80) return add(s);
   if (slots_.empty()) slots_.assign(4096, 0);
   size_t mask = slots_.size() - 1;
   size_t h = std::hash<std::string_view>{}(s) & mask;

@@ -1,6 +1,7 @@
-// Span batches in columns, for the JS iterator: one text (every string of the batch,
-// valid UTF-8, with string boundaries counted in UTF-16 units so JS slices it with
-// substring) and number columns for spans, attributes, events and links. JS builds its
+// Span batches in columns, for the JS iterator: one ASCII text (every ASCII string of
+// the batch, sliced in JS with substring: it crosses as a one-byte string with no
+// conversion), a UTF-16 side text for the few strings that are not ASCII (`wide`:
+// string index, start, end in `text16`; their range in `text` is empty) and number columns for spans, attributes, events and links. JS builds its
 // objects from these in one pass: no JSON to parse, one crossing per batch.
 #pragma once
 
@@ -22,8 +23,10 @@ constexpr int kEventStride = 5;
 constexpr int kLinkStride = 7;
 
 struct SpanColumns {
-  std::string text;
-  std::vector<uint32_t> bounds{0};  // string k = text[bounds[k], bounds[k+1]) in UTF-16 units
+  std::string text;                 // ASCII only
+  std::vector<uint32_t> bounds{0};  // string k = text[bounds[k], bounds[k+1]) (empty for a wide string)
+  std::u16string text16;            // the strings that are not ASCII (invalid UTF-8 as U+FFFD)
+  std::vector<uint32_t> wide;       // (string index, start, end in text16) per such string
   std::vector<double> span, attr, event, link;
   std::vector<double> resources, scopes;  // string index of each table entry's JSON
   std::unordered_map<std::string, uint32_t> resIndex, scopeIndex;
@@ -32,6 +35,8 @@ struct SpanColumns {
   void clear() {
     text.clear();
     bounds.assign(1, 0);
+    text16.clear();
+    wide.clear();
     span.clear();
     attr.clear();
     event.clear();

@@ -13,10 +13,17 @@ import {
 import { NetProfilerError } from '../../lib/errors';
 import { expectedSpan, FIXTURES, gen, normalizeOtlpJson, pbRoot } from './helpers';
 
+// Spans are lazy objects (prototype getters): compare their plain form (`toJSON`, what
+// JSON.stringify writes; it reads every getter). Other items are plain already.
 async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
-  for await (const x of it) out.push(x);
+  for await (const x of it) out.push(plain(x));
   return out;
+}
+
+function plain<T>(x: T): T {
+  const j = (x as { toJSON?: () => T }).toJSON;
+  return typeof j === 'function' ? j.call(x) : x;
 }
 
 function tmp(name: string): string {

@@ -20,7 +20,7 @@ module.exports = (addon, root) => {
     }
     const cols = addon.dumpDecode(bytes, { mode: 'span-columns', signal: name.endsWith('.pb') ? 'traces' : '' }).columns;
     r['span-columns'] = cols
-      ? sha(JSON.stringify([cols.text, Array.from(cols.bounds), Array.from(cols.span), Array.from(cols.attr), Array.from(cols.event), Array.from(cols.link)]))
+      ? sha(JSON.stringify([cols.text, Array.from(cols.bounds), cols.text16 ?? '', Array.from(cols.wide ?? []), Array.from(cols.span), Array.from(cols.attr), Array.from(cols.event), Array.from(cols.link)]))
       : 'none';
     out[name] = r;
   }
