@@ -38,6 +38,35 @@ struct FreeCompressor {
   void operator()(libdeflate_compressor* c) const { libdeflate_free_compressor(c); }
 };
 
+// Each thread of Node's pool keeps its compressor and output buffer between entries:
+// allocating (and zero-filling) a fresh compress-bound buffer per file costs page faults
+// that show up next to the compression itself. The buffer grows to the largest entry the
+// thread has compressed, so memory stays a few times the largest file.
+struct Scratch {
+  std::unique_ptr<libdeflate_compressor, FreeCompressor> compressor;
+  int level = -1;
+  std::unique_ptr<uint8_t[]> buffer;
+  size_t capacity = 0;
+
+  libdeflate_compressor* Compressor(int want) {
+    if (level != want || !compressor) {
+      compressor.reset(libdeflate_alloc_compressor(want));
+      level = compressor ? want : -1;
+      if (!compressor) throw std::bad_alloc();
+    }
+    return compressor.get();
+  }
+  uint8_t* Buffer(size_t size) {
+    if (capacity < size) {
+      buffer.reset();
+      buffer.reset(new uint8_t[size]);  // not zero-filled: the compressor writes what is read
+      capacity = size;
+    }
+    return buffer.get();
+  }
+};
+thread_local Scratch scratch;
+
 }  // namespace
 
 uint32_t DosDateTime(int64_t t) {
@@ -66,7 +95,6 @@ Record MakeRecord(const WriteItem& item, int level, uint32_t dos) {
   if (item.name.empty() || item.name.size() > 0xFFFF) throw np::Error("zip-bad-name", "entry name empty or longer than 65535 bytes");
   if (level < 0 || level > 12) throw np::Error("zip-bad-level", "compression level must be 0..12");
   Record r;
-  std::vector<uint8_t> compressed;
   const uint8_t* payload = nullptr;
   size_t payload_size = 0;
   if (item.dir) {
@@ -84,13 +112,12 @@ Record MakeRecord(const WriteItem& item, int level, uint32_t dos) {
     payload = item.data;
     payload_size = item.size;
     if (level > 0 && item.size > 0) {
-      std::unique_ptr<libdeflate_compressor, FreeCompressor> c(libdeflate_alloc_compressor(level));
-      if (!c) throw std::bad_alloc();
-      compressed.resize(libdeflate_deflate_compress_bound(c.get(), item.size));
-      size_t n = libdeflate_deflate_compress(c.get(), item.data, item.size, compressed.data(), compressed.size());
+      libdeflate_compressor* c = scratch.Compressor(level);
+      const size_t bound = libdeflate_deflate_compress_bound(c, item.size);
+      uint8_t* out = scratch.Buffer(bound);
+      size_t n = libdeflate_deflate_compress(c, item.data, item.size, out, bound);
       if (n > 0 && n < item.size) {
-        compressed.resize(n);
-        payload = compressed.data();
+        payload = out;
         payload_size = n;
         r.method = 8;
       }
