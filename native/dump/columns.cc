@@ -6,6 +6,7 @@
 #include <functional>
 #include <string_view>
 
+#include "core/utf8.h"
 #include "dump/json_out.h"
 
 namespace np::dump {
@@ -32,22 +33,9 @@ uint32_t SpanColumns::add(std::string_view s) {
     while (p < end && *p < 0x80) ++p;
     for (const uint8_t* r = run; r < p; ++r) text16.push_back(char16_t(*r));
     if (p >= end) break;
-    uint8_t c = *p;
-    int n = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 && c < 0xf0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
-    bool good = n > 0 && end - p >= n;
     uint32_t cp = 0;
-    if (good) {
-      cp = c & (n == 2 ? 0x1f : n == 3 ? 0x0f : 0x07);
-      for (int i = 1; i < n; ++i) {
-        if ((p[i] & 0xc0) != 0x80) {
-          good = false;
-          break;
-        }
-        cp = cp << 6 | (p[i] & 0x3f);
-      }
-      if (good && ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff))))
-        good = false;
-    }
+    const int n = Utf8Sequence(p, end, cp);
+    const bool good = n > 0;
     if (good) {
       if (cp >= 0x10000) {
         cp -= 0x10000;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/format.h"
+#include "core/utf8.h"
 
 #include <charconv>
 #include <cmath>
@@ -38,20 +39,9 @@ inline void JsonString(std::string& out, std::string_view s) {
       continue;
     }
     // multi-byte UTF-8: validate, copy or replace
-    int n = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
-    bool good = n > 0 && end - p >= n;
-    if (good) {
-      uint32_t cp = c & (n == 2 ? 0x1f : n == 3 ? 0x0f : 0x07);
-      for (int i = 1; i < n; ++i) {
-        if ((p[i] & 0xc0) != 0x80) {
-          good = false;
-          break;
-        }
-        cp = cp << 6 | (p[i] & 0x3f);
-      }
-      if (good && ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff))))
-        good = false;
-    }
+    uint32_t cp = 0;
+    const int n = Utf8Sequence(p, end, cp);
+    const bool good = n > 0;
     if (good) {
       out.append(reinterpret_cast<const char*>(p), size_t(n));
       p += n;
