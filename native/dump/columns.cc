@@ -116,27 +116,10 @@ uint32_t SpanColumns::addU64(uint64_t v) {
 
 void SpanColumns::attributes(Bytes message, uint32_t field, double& begin, double& end) {
   begin = double(attr.size() / kAttrStride);
-  Reader r(message);
-  uint32_t num;
-  uint8_t wire;
   std::string scratch;
-  while (r.tag(num, wire)) {
-    if (num != field || wire != kWLen) {
-      r.skip(wire, num);
-      continue;
-    }
-    Reader kv(r.bytes());
-    Bytes key, value;
-    bool hasValue = false;
+  ForEachKeyValue(message, field, [&](Bytes key, Bytes value, bool hasValue) {
     uint32_t n2;
     uint8_t w2;
-    while (kv.tag(n2, w2)) {
-      if (n2 == 1 && w2 == kWLen) key = kv.bytes();
-      else if (n2 == 2 && w2 == kWLen) {
-        value = kv.bytes();
-        hasValue = true;
-      } else kv.skip(w2, n2);
-    }
     double k = addShort(key), kind = kAttrNull, val = 0;
     if (hasValue) {
       // the last member of the oneof that is set
@@ -198,7 +181,7 @@ void SpanColumns::attributes(Bytes message, uint32_t field, double& begin, doubl
     attr.push_back(k);
     attr.push_back(kind);
     attr.push_back(val);
-  }
+  });
   end = double(attr.size() / kAttrStride);
 }
 

@@ -423,34 +423,15 @@ void PlainAnyValue(Bytes b, std::string& out, int depth) {
 }
 
 void PlainAttributes(Bytes message, uint32_t field, std::string& out) {
-  Reader r(message);
-  uint32_t num;
-  uint8_t wire;
   out.push_back('{');
   bool first = true;
-  while (r.tag(num, wire)) {
-    if (num != field || wire != kWLen) {
-      r.skip(wire, num);
-      continue;
-    }
-    Reader kv(r.bytes());
-    Bytes key, value;
-    bool hasValue = false;
-    uint32_t n2;
-    uint8_t w2;
-    while (kv.tag(n2, w2)) {
-      if (n2 == 1 && w2 == kWLen) key = kv.bytes();
-      else if (n2 == 2 && w2 == kWLen) {
-        value = kv.bytes();
-        hasValue = true;
-      } else kv.skip(w2, n2);
-    }
+  ForEachKeyValue(message, field, [&](Bytes key, Bytes value, bool hasValue) {
     if (!first) out.push_back(',');
     first = false;
     JsonKey(out, key);
     if (hasValue) PlainAnyValue(value, out, 1);
     else out += "null";
-  }
+  });
   out.push_back('}');
 }
 

@@ -180,4 +180,38 @@ inline void PutFixed32(std::string& out, uint32_t v) {
   out.append(reinterpret_cast<char*>(b), 4);
 }
 
+// Calls fn(bytes) for each length-delimited field `field` of `msg`, in wire order; every
+// other field (of any wire type) is skipped.
+template <typename Fn>
+void ForEachLen(Bytes msg, uint32_t field, Fn&& fn) {
+  Reader r(msg);
+  uint32_t num;
+  uint8_t wire;
+  while (r.tag(num, wire)) {
+    if (num == field && wire == kWLen) fn(r.bytes());
+    else r.skip(wire, num);
+  }
+}
+
+// Calls fn(key, value, hasValue) for each KeyValue (key = 1, AnyValue value = 2) in the
+// repeated field `field` of `msg`, in wire order.
+template <typename Fn>
+void ForEachKeyValue(Bytes msg, uint32_t field, Fn&& fn) {
+  ForEachLen(msg, field, [&](Bytes kvBytes) {
+    Reader kv(kvBytes);
+    Bytes key, value;
+    bool hasValue = false;
+    uint32_t num;
+    uint8_t wire;
+    while (kv.tag(num, wire)) {
+      if (num == 1 && wire == kWLen) key = kv.bytes();
+      else if (num == 2 && wire == kWLen) {
+        value = kv.bytes();
+        hasValue = true;
+      } else kv.skip(wire, num);
+    }
+    fn(key, value, hasValue);
+  });
+}
+
 }  // namespace np::dump

@@ -58,16 +58,6 @@ std::string Hex(uint64_t v) {
 
 // ---- per-signal walks ---------------------------------------------------------
 
-template <typename Fn>
-void ForEachLen(Bytes msg, uint32_t field, Fn&& fn) {
-  Reader r(msg);
-  uint32_t num;
-  uint8_t wire;
-  while (r.tag(num, wire)) {
-    if (num == field && wire == kWLen) fn(r.bytes());
-    else r.skip(wire, num);
-  }
-}
 Bytes FirstLen(Bytes msg, uint32_t field) {
   Bytes out;
   ForEachLen(msg, field, [&](Bytes b) { out = b; });

@@ -259,33 +259,23 @@ void SpanJson(const TracesView& v, const SpanView& s, std::string& out) {
   // events and links in wire order
   out += ",\"events\":[";
   {
-    Reader r(s.raw);
-    uint32_t num;
-    uint8_t wire;
     bool first = true;
-    while (r.tag(num, wire)) {
-      if (num == 11 && wire == kWLen) {
-        if (!first) out.push_back(',');
-        first = false;
-        EventJson(r.bytes(), out);
-      } else r.skip(wire, num);
-    }
+    ForEachLen(s.raw, 11, [&](Bytes b) {
+      if (!first) out.push_back(',');
+      first = false;
+      EventJson(b, out);
+    });
   }
   out += "],\"droppedEventsCount\":";
   JsonU64(out, s.droppedEvents);
   out += ",\"links\":[";
   {
-    Reader r(s.raw);
-    uint32_t num;
-    uint8_t wire;
     bool first = true;
-    while (r.tag(num, wire)) {
-      if (num == 13 && wire == kWLen) {
-        if (!first) out.push_back(',');
-        first = false;
-        LinkJson(r.bytes(), out);
-      } else r.skip(wire, num);
-    }
+    ForEachLen(s.raw, 13, [&](Bytes b) {
+      if (!first) out.push_back(',');
+      first = false;
+      LinkJson(b, out);
+    });
   }
   out += "],\"droppedLinksCount\":";
   JsonU64(out, s.droppedLinks);
