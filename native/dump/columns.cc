@@ -56,47 +56,129 @@ uint32_t SpanColumns::add(std::string_view s) {
   return k;
 }
 
+// A quick hash for the short strings of a batch (keys, names, enum-like values): the
+// first and last eight bytes and the length, mixed by multiplication.
+static inline size_t ShortHash(std::string_view s) {
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  const size_t n = s.size();
+  uint64_t a = 0, b = 0;
+  if (n >= 8) {
+    std::memcpy(&a, p, 8);
+    std::memcpy(&b, p + n - 8, 8);
+  } else if (n >= 4) {
+    uint32_t x, y;
+    std::memcpy(&x, p, 4);
+    std::memcpy(&y, p + n - 4, 4);
+    a = x;
+    b = y;
+  } else if (n > 0) {
+    a = uint64_t(p[0]) | uint64_t(p[n / 2]) << 8 | uint64_t(p[n - 1]) << 16;
+  }
+  // strings of 17 bytes and more: a middle word too, so long keys sharing a prefix and
+  // suffix spread
+  if (n > 16) {
+    uint64_t m;
+    std::memcpy(&m, p + n / 2 - 4, 8);
+    a ^= m * 0x9E3779B97F4A7C15ull;
+  }
+  uint64_t h = (a ^ 0x243F6A8885A308D3ull) * 0xBF58476D1CE4E5B9ull;
+  h ^= (b + n) * 0x94D049BB133111EBull;
+  return size_t(h ^ (h >> 29));
+}
+
+// True when every byte is below 0x80 (eight at a time).
+static inline bool IsAscii(std::string_view s) {
+  const char* p = s.data();
+  size_t n = s.size();
+  uint64_t any = 0;
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    any |= w;
+  }
+  for (; n; --n) any |= uint8_t(*p++);
+  return !(any & 0x8080808080808080ull);
+}
+
+// Equality of two short byte strings of the same length, in words.
+static inline bool SameBytes(const char* a, const char* b, size_t n) {
+  while (n >= 8) {
+    uint64_t x, y;
+    std::memcpy(&x, a, 8);
+    std::memcpy(&y, b, 8);
+    if (x != y) return false;
+    a += 8;
+    b += 8;
+    n -= 8;
+  }
+  while (n--)
+    if (*a++ != *b++) return false;
+  return true;
+}
+
 uint32_t SpanColumns::addShort(std::string_view s) {
   if (s.size() > 48) return add(s);
   // only ASCII strings are shared (a wide string's range in `text` is empty, so it must
   // never match the empty string)
-  for (unsigned char c : s)
-    if (c >= 0x80) return add(s);
+  if (!IsAscii(s)) return add(s);
   if (slots_.empty()) slots_.assign(4096, 0);
-  size_t mask = slots_.size() - 1;
-  size_t h = std::hash<std::string_view>{}(s) & mask;
-  while (uint32_t e = slots_[h]) {
-    uint32_t k = e - 1;
-    if (byteStart_[k + 1] - byteStart_[k] == s.size() && (s.empty() || !std::memcmp(text.data() + byteStart_[k], s.data(), s.size())))
-      return k;
+  const size_t mask = slots_.size() - 1;
+  const size_t hash = ShortHash(s);
+  const uint64_t tag = uint64_t(hash >> 32) << 32;  // the high half of the hash, kept in the slot
+  size_t h = hash & mask;
+  while (uint64_t e = slots_[h]) {
+    if ((e & ~uint64_t(0xffffffff)) == tag) {
+      uint32_t k = uint32_t(e) - 1;
+      if (byteStart_[k + 1] - byteStart_[k] == s.size() && SameBytes(text.data() + byteStart_[k], s.data(), s.size())) return k;
+    }
     h = (h + 1) & mask;
   }
   uint32_t k = add(s);
-  slots_[h] = k + 1;
+  slots_[h] = tag | (uint64_t(k) + 1);
+  usedAt_.push_back(uint32_t(h));
   if (++used_ * 2 > slots_.size()) grow();
   return k;
 }
 
 void SpanColumns::grow() {
-  std::vector<uint32_t> old;
+  std::vector<uint64_t> old;
   old.swap(slots_);
   slots_.assign(old.size() * 2, 0);
   size_t mask = slots_.size() - 1;
-  for (uint32_t e : old) {
+  usedAt_.clear();
+  for (uint64_t e : old) {
     if (!e) continue;
-    uint32_t k = e - 1;
+    uint32_t k = uint32_t(e) - 1;
     std::string_view key(text.data() + byteStart_[k], byteStart_[k + 1] - byteStart_[k]);
-    size_t h = std::hash<std::string_view>{}(key) & mask;
+    size_t h = ShortHash(key) & mask;
     while (slots_[h]) h = (h + 1) & mask;
     slots_[h] = e;
+    usedAt_.push_back(uint32_t(h));
   }
 }
 
+namespace {
+// "00".."ff": two characters per byte
+struct HexPairs {
+  char c[512];
+  constexpr HexPairs() : c{} {
+    const char* d = "0123456789abcdef";
+    for (int i = 0; i < 256; ++i) {
+      c[2 * i] = d[i >> 4];
+      c[2 * i + 1] = d[i & 15];
+    }
+  }
+};
+constexpr HexPairs kHexPairs;
+}  // namespace
+
 uint32_t SpanColumns::addHex(std::string_view b) {
-  static const char* hex = "0123456789abcdef";
+  const size_t at = text.size();
+  text.resize(at + 2 * b.size());
+  char* o = &text[at];
   for (unsigned char c : b) {
-    text.push_back(hex[c >> 4]);
-    text.push_back(hex[c & 15]);
+    std::memcpy(o, &kHexPairs.c[2 * c], 2);
+    o += 2;
   }
   u16_ += uint32_t(2 * b.size());
   bounds.push_back(u16_);

@@ -45,7 +45,8 @@ struct SpanColumns {
     scopes.clear();
     resIndex.clear();
     scopeIndex.clear();
-    std::fill(slots_.begin(), slots_.end(), 0u);
+    for (uint32_t at : usedAt_) slots_[at] = 0;  // only the slots in use (the table may be big)
+    usedAt_.clear();
     used_ = 0;
     byteStart_.assign(1, 0);
     count = 0;
@@ -65,7 +66,8 @@ struct SpanColumns {
   void attributes(Bytes message, uint32_t field, double& begin, double& end);
   uint32_t u16_ = 0;
   // short strings of the batch: open addressing over string indexes, keys compared in `text`
-  std::vector<uint32_t> slots_;      // string index + 1, 0 = empty
+  std::vector<uint64_t> slots_;      // high half of the hash << 32 | string index + 1; 0 = empty
+  std::vector<uint32_t> usedAt_;     // positions of the slots in use
   size_t used_ = 0;
   std::vector<uint32_t> byteStart_{0};  // string k = text bytes [byteStart_[k], byteStart_[k+1])
   void grow();

@@ -47,16 +47,16 @@ const Msg kResourceMsg{"Resource", kResourceF, N(kResourceF), 0};
 
 // traces
 static const Field kStatusF[] = {{2, "message", kString, false, nullptr}, {3, "code", kEnum, false, nullptr}};
-static const Msg kStatusMsg{"Status", kStatusF, N(kStatusF), 0};
+const Msg kStatusMsg{"Status", kStatusF, N(kStatusF), 0};
 static const Field kEventF[] = {{1, "timeUnixNano", kFixed64, false, nullptr},
                                 {2, "name", kString, false, nullptr},
                                 {3, "attributes", kMsg, true, &kKeyValueMsg},
                                 {4, "droppedAttributesCount", kUInt32, false, nullptr}};
-static const Msg kEventMsg{"Event", kEventF, N(kEventF), 0};
+const Msg kEventMsg{"Event", kEventF, N(kEventF), 0};
 static const Field kLinkF[] = {{1, "traceId", kId, false, nullptr},           {2, "spanId", kId, false, nullptr},
                                {3, "traceState", kString, false, nullptr},    {4, "attributes", kMsg, true, &kKeyValueMsg},
                                {5, "droppedAttributesCount", kUInt32, false, nullptr}, {6, "flags", kFixed32, false, nullptr}};
-static const Msg kLinkMsg{"Link", kLinkF, N(kLinkF), 0};
+const Msg kLinkMsg{"Link", kLinkF, N(kLinkF), 0};
 static const Field kSpanF[] = {{1, "traceId", kId, false, nullptr},
                                {2, "spanId", kId, false, nullptr},
                                {3, "traceState", kString, false, nullptr},
@@ -253,7 +253,7 @@ static bool ValidatePacked(FieldType t, Bytes b) {
 
 // Hand-written fast paths for the two messages that make up most of OTLP's bytes.
 static bool ValidateAnyValue(Bytes b, int depth);
-static bool ValidateKeyValue(Bytes b, int depth) {
+bool ValidateKeyValueGeneral(Bytes b, int depth) {
   Reader r(b);
   uint32_t num;
   uint8_t wire;

@@ -43,11 +43,46 @@ struct Msg {
 
 // Export request message of a signal; the messages the walks start from.
 const Msg* RequestMsg(Signal s);
-extern const Msg kAnyValueMsg, kKeyValueMsg, kResourceMsg, kScopeMsg, kSpanMsg, kMetricMsg, kLogRecordMsg;
+extern const Msg kAnyValueMsg, kKeyValueMsg, kResourceMsg, kScopeMsg, kSpanMsg, kStatusMsg, kEventMsg, kLinkMsg, kMetricMsg,
+    kLogRecordMsg;
 
 // True when `bytes` is a well-formed `msg` (right wire type for every known field,
 // every length within the bytes, nesting at most 64 deep).
 bool Validate(const Msg* msg, Bytes bytes, int depth = 0);
+
+// Validate(&kKeyValueMsg, b, depth), inline for the usual attribute (a short key and
+// one scalar value, each length in one byte); anything else takes the general walk,
+// so both accept exactly the same bytes.
+bool ValidateKeyValueGeneral(Bytes b, int depth);
+inline bool ValidateKeyValue(Bytes b, int depth) {
+  const uint8_t* p = reinterpret_cast<const uint8_t*>(b.data());
+  const uint8_t* const end = p + b.size();
+  // key: tag 1 LEN, one-byte length
+  if (depth >= 64 || end - p < 2 || p[0] != 0x0a || p[1] >= 0x80 || p[1] > end - p - 2) return ValidateKeyValueGeneral(b, depth);
+  p += 2 + p[1];
+  // value: tag 2 LEN, one-byte length, ending the KeyValue
+  if (end - p < 2 || p[0] != 0x12 || p[1] >= 0x80 || p[1] != end - p - 2) return ValidateKeyValueGeneral(b, depth);
+  p += 2;
+  // one scalar AnyValue field that fills the value exactly
+  if (p == end) return true;  // an empty AnyValue
+  const uint8_t t = *p++;
+  switch (t) {
+    case 0x0a: case 0x3a:  // string_value, bytes_value
+      if (p < end && *p < 0x80 && *p == end - p - 1) return true;
+      break;
+    case 0x10: case 0x18:  // bool_value, int_value: a varint of at most 9 bytes
+      for (int i = 0; i < 9 && p < end; ++i)
+        if (!(*p++ & 0x80)) {
+          if (p == end) return true;
+          break;
+        }
+      break;
+    case 0x21:  // double_value
+      if (end - p == 8) return true;
+      break;
+  }
+  return ValidateKeyValueGeneral(b, depth);
+}
 
 struct JsonOptions {
   bool plain = false;  // attributes as objects of plain values (cli.md) instead of OTLP/JSON

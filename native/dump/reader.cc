@@ -677,26 +677,31 @@ void Session::noteTime(uint64_t start, uint64_t end) {
 
 bool Session::onPayload(Signal s, Bytes payload, uint64_t off, uint64_t frame) {
   const Mode m = o_.mode;
-  if (s == Signal::Traces) {
+  if (s == Signal::Traces && m == Mode::Summary) {
+    if (!ScanTraces(payload, keys_, svc_)) {
+      diag("malformed-payload", off, std::string("payload is not a valid OTLP ExportTraceServiceRequest; skipped"));
+      return false;
+    }
+    spans_ += keys_.size();
+    for (const SpanKey& k : keys_) {
+      // spans of one trace mostly come together: one set lookup per run of them
+      if (!(haveLastKey_ && k == lastKey_)) {
+        traceIds_.insert(k.id0, k.id1);
+        lastKey_ = k;
+        haveLastKey_ = true;
+      }
+      noteTime(k.start, k.end);
+    }
+    for (Bytes sv : svc_)
+      if (services_.empty() || *services_.rbegin() != sv) services_.emplace(sv);
+  } else if (s == Signal::Traces) {
     tv_.clear();
     if (!DecodeTraces(payload, tv_)) {
       diag("malformed-payload", off, std::string("payload is not a valid OTLP ExportTraceServiceRequest; skipped"));
       return false;
     }
     spans_ += tv_.spans.size();
-    if (m == Mode::Summary) {
-      for (auto& sp : tv_.spans) {
-        std::pair<uint64_t, uint64_t> k{0, 0};
-        uint8_t id[16] = {0};
-        if (!sp.traceId.empty()) std::memcpy(id, sp.traceId.data(), std::min<size_t>(16, sp.traceId.size()));
-        k.first = LoadLE64(id);
-        k.second = LoadLE64(id + 8) ^ (sp.traceId.size() == 16 ? 0 : 0x8000000000000000ull | sp.traceId.size());
-        traceIds_.insert(k);
-        noteTime(sp.start, sp.end);
-      }
-      for (auto& sc : tv_.scopes)
-        if (sc.hasService && (services_.empty() || *services_.rbegin() != sc.serviceName)) services_.emplace(sc.serviceName);
-    } else if (m == Mode::SpanCols) {
+    if (m == Mode::SpanCols) {
       std::vector<std::pair<uint32_t, uint32_t>> ctx;
       ctx.reserve(tv_.scopes.size());
       for (auto& sc : tv_.scopes) ctx.push_back(cols_.intern(sc));

@@ -9,7 +9,6 @@
 #include <memory>
 #include <set>
 #include <string>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -64,6 +63,55 @@ Detected DetectFormat(const uint8_t* p, size_t n);
 // Tries each signal on a raw export request: the one whose decoding is valid (ids
 // of the right length, times set) and non-empty. None when zero or several qualify.
 Signal DetectSignal(Bytes message);
+
+// The distinct trace ids of a summary, exactly: an open-addressing table of 16-byte
+// keys (at most half full), so memory grows by 32 to 64 bytes per distinct trace and
+// by nothing per span.
+class IdSet {
+ public:
+  void insert(uint64_t a, uint64_t b) {
+    if (a == 0 && b == 0) {  // the all-zero key marks an empty slot
+      zero_ = true;
+      return;
+    }
+    if ((count_ + 1) * 2 > slots_.size()) grow();
+    size_t i = Slot(a, b);
+    while (true) {
+      Key& k = slots_[i];
+      if (k.a == a && k.b == b) return;
+      if (k.a == 0 && k.b == 0) {
+        k = {a, b};
+        ++count_;
+        return;
+      }
+      i = (i + 1) & (slots_.size() - 1);
+    }
+  }
+  uint64_t size() const { return count_ + (zero_ ? 1 : 0); }
+
+ private:
+  struct Key {
+    uint64_t a, b;
+  };
+  size_t Slot(uint64_t a, uint64_t b) const {
+    uint64_t h = (a ^ (b * 0x9E3779B97F4A7C15ull)) * 0xBF58476D1CE4E5B9ull;
+    return size_t(h ^ (h >> 31)) & (slots_.size() - 1);
+  }
+  void grow() {
+    std::vector<Key> old;
+    old.swap(slots_);
+    slots_.assign(old.empty() ? 1024 : old.size() * 2, Key{0, 0});
+    for (const Key& k : old) {
+      if (k.a == 0 && k.b == 0) continue;
+      size_t i = Slot(k.a, k.b);
+      while (slots_[i].a != 0 || slots_[i].b != 0) i = (i + 1) & (slots_.size() - 1);
+      slots_[i] = k;
+    }
+  }
+  std::vector<Key> slots_;
+  uint64_t count_ = 0;
+  bool zero_ = false;
+};
 
 class Session {
  public:
@@ -135,6 +183,10 @@ class Session {
 
   // decoding state
   TracesView tv_;
+  std::vector<SpanKey> keys_;  // summary: the spans of one payload
+  std::vector<Bytes> svc_;
+  SpanKey lastKey_;
+  bool haveLastKey_ = false;
   std::string scratch_;
   std::string out_;
   bool outFirst_ = true;
@@ -148,10 +200,7 @@ class Session {
   uint64_t frames_ = 0, spans_ = 0, points_ = 0, logs_ = 0;
   uint64_t dropped_[3] = {0, 0, 0};
   uint64_t minTime_ = UINT64_MAX, maxTime_ = 0;
-  struct IdHash {
-    size_t operator()(const std::pair<uint64_t, uint64_t>& k) const { return size_t(k.first * 0x9E3779B97F4A7C15ull ^ k.second); }
-  };
-  std::unordered_set<std::pair<uint64_t, uint64_t>, IdHash> traceIds_;
+  IdSet traceIds_;
   std::set<std::string> services_;
   std::string metadata_;  // JSON text of the first metadata frame
   std::string lastMetadata_;

@@ -2,6 +2,9 @@
 
 #include "dump/json_out.h"
 
+#include <algorithm>
+#include <cstring>
+
 namespace np::dump {
 
 bool FindStringAttr(Bytes message, uint32_t field, std::string_view key, Bytes& value) {
@@ -38,8 +41,11 @@ bool FindStringAttr(Bytes message, uint32_t field, std::string_view key, Bytes& 
   return found;
 }
 
-static bool DecodeSpan(Bytes b, SpanView& s) {
-  s.raw = b;
+// One walk over an ExportTraceServiceRequest for both DecodeTraces and ScanTraces, so
+// the two accept exactly the same requests. `kFull` keeps every field of a span; the
+// summary keeps only the trace id and the times (the rest is validated and dropped).
+template <bool kFull, typename Span>
+static inline bool DecodeSpan(Bytes b, Span& s) {
   Reader r(b);
   uint32_t num;
   uint8_t wire;
@@ -49,35 +55,105 @@ static bool DecodeSpan(Bytes b, SpanView& s) {
         if (wire != kWLen) return false;
         Bytes v = r.bytes();
         if (num == 1) s.traceId = v;
-        else if (num == 2) s.spanId = v;
-        else if (num == 3) s.traceState = v;
-        else if (num == 4) s.parentSpanId = v;
-        else s.name = v;
+        if constexpr (kFull) {
+          if (num == 2) s.spanId = v;
+          else if (num == 3) s.traceState = v;
+          else if (num == 4) s.parentSpanId = v;
+          else if (num == 5) s.name = v;
+        }
         break;
       }
-      case 6: if (wire != kWVarint) return false; s.kind = int32_t(r.varint()); break;
+      case 6: {
+        if (wire != kWVarint) return false;
+        uint64_t v = r.varint();
+        if constexpr (kFull) s.kind = int32_t(v);
+        break;
+      }
       case 7: if (wire != kWFixed64) return false; s.start = r.fixed64(); break;
       case 8: if (wire != kWFixed64) return false; s.end = r.fixed64(); break;
-      case 9: if (wire != kWLen || !Validate(&kKeyValueMsg, r.bytes(), 1)) return false; break;
-      case 10: if (wire != kWVarint) return false; s.droppedAttrs = uint32_t(r.varint()); break;
+      case 9: {
+        if (wire != kWLen) return false;
+        Bytes v = r.bytes();
+        if (!r.ok || !ValidateKeyValue(v, 1)) return false;
+        break;
+      }
+      case 10: case 12: case 14: {
+        if (wire != kWVarint) return false;
+        uint32_t v = uint32_t(r.varint());
+        if constexpr (kFull) {
+          if (num == 10) s.droppedAttrs = v;
+          else if (num == 12) s.droppedEvents = v;
+          else s.droppedLinks = v;
+        }
+        break;
+      }
       case 11: case 13: case 15: {
         if (wire != kWLen) return false;
         Bytes v = r.bytes();
-        const Field* f = kSpanMsg.find(num);
-        if (!r.ok || !Validate(f->msg, v, 1)) return false;
-        if (num == 15) s.status = v;
+        if (!r.ok || !Validate(num == 11 ? &kEventMsg : num == 13 ? &kLinkMsg : &kStatusMsg, v, 1)) return false;
+        if constexpr (kFull) {
+          if (num == 15) s.status = v;
+        }
         break;
       }
-      case 12: if (wire != kWVarint) return false; s.droppedEvents = uint32_t(r.varint()); break;
-      case 14: if (wire != kWVarint) return false; s.droppedLinks = uint32_t(r.varint()); break;
-      case 16: if (wire != kWFixed32) return false; s.flags = r.fixed32(); break;
+      case 16: {
+        if (wire != kWFixed32) return false;
+        uint32_t v = r.fixed32();
+        if constexpr (kFull) s.flags = v;
+        break;
+      }
       default: r.skip(wire, num);
     }
   }
   return r.ok;
 }
 
-bool DecodeTraces(Bytes request, TracesView& out) {
+namespace {
+// Keeps every span and scope (DecodeTraces).
+struct ViewSink {
+  static constexpr bool kFull = true;
+  TracesView& out;
+  size_t firstSpan = 0;
+  void beginScope() { firstSpan = out.spans.size(); }
+  bool span(Bytes b) {
+    out.spans.emplace_back();
+    SpanView& s = out.spans.back();
+    s.raw = b;
+    return DecodeSpan<true>(b, s);
+  }
+  void endScope(const ScopeView& sc) {
+    uint32_t idx = uint32_t(out.scopes.size());
+    out.scopes.push_back(sc);
+    for (size_t i = firstSpan; i < out.spans.size(); ++i) out.spans[i].scope = idx;
+  }
+};
+// Keeps span keys and service names (ScanTraces).
+struct KeySink {
+  static constexpr bool kFull = false;
+  std::vector<SpanKey>& keys;
+  std::vector<Bytes>& services;
+  struct Fields {
+    Bytes traceId;
+    uint64_t start = 0, end = 0;
+  };
+  void beginScope() {}
+  bool span(Bytes b) {
+    Fields f;
+    if (!DecodeSpan<false>(b, f)) return false;
+    SpanKey k = KeyOf(f.traceId);
+    k.start = f.start;
+    k.end = f.end;
+    keys.push_back(k);
+    return true;
+  }
+  void endScope(const ScopeView& sc) {
+    if (sc.hasService && (services.empty() || services.back() != sc.serviceName)) services.push_back(sc.serviceName);
+  }
+};
+}  // namespace
+
+template <typename Sink>
+static bool WalkTraces(Bytes request, Sink& sink) {
   Reader req(request);
   uint32_t num;
   uint8_t wire;
@@ -114,7 +190,7 @@ bool DecodeTraces(Bytes request, TracesView& out) {
       }
       Bytes ssBytes = rs2.bytes();
       ScopeView sc = ctx;
-      size_t firstSpan = out.spans.size();
+      sink.beginScope();
       Reader ss(ssBytes);
       while (ss.tag(num, wire)) {
         if (num == 1 || num == 2 || num == 3) {
@@ -125,20 +201,36 @@ bool DecodeTraces(Bytes request, TracesView& out) {
             if (!Validate(&kScopeMsg, v, 1)) return false;
             sc.scope = v;
           } else if (num == 3) sc.scopeSchema = v;
-          else {
-            out.spans.emplace_back();
-            if (!DecodeSpan(v, out.spans.back())) return false;
-          }
+          else if (!sink.span(v)) return false;
         } else ss.skip(wire, num);
       }
       if (!ss.ok) return false;
-      uint32_t idx = uint32_t(out.scopes.size());
-      out.scopes.push_back(sc);
-      for (size_t i = firstSpan; i < out.spans.size(); ++i) out.spans[i].scope = idx;
+      sink.endScope(sc);
     }
     if (!rs2.ok) return false;
   }
   return req.ok;
+}
+
+bool DecodeTraces(Bytes request, TracesView& out) {
+  ViewSink sink{out};
+  return WalkTraces(request, sink);
+}
+
+SpanKey KeyOf(Bytes traceId) {
+  SpanKey k;
+  uint8_t id[16] = {0};
+  if (!traceId.empty()) std::memcpy(id, traceId.data(), std::min<size_t>(16, traceId.size()));
+  k.id0 = LoadLE64(id);
+  k.id1 = LoadLE64(id + 8) ^ (traceId.size() == 16 ? 0 : 0x8000000000000000ull | traceId.size());
+  return k;
+}
+
+bool ScanTraces(Bytes request, std::vector<SpanKey>& keys, std::vector<Bytes>& services) {
+  keys.clear();
+  services.clear();
+  KeySink sink{keys, services};
+  return WalkTraces(request, sink);
 }
 
 void ResourceJson(Bytes resource, std::string& out) { PlainAttributes(resource, 1, out); }

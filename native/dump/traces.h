@@ -38,6 +38,20 @@ struct TracesView {
 // Decodes and validates; false (and a partial view to be discarded) when malformed.
 bool DecodeTraces(Bytes request, TracesView& out);
 
+// What `dump summary` needs of a span: its trace id as a 128-bit key (ids of another
+// length are kept apart by their length in the top bit pattern) and its times.
+struct SpanKey {
+  uint64_t id0 = 0, id1 = 0;
+  uint64_t start = 0, end = 0;
+  bool operator==(const SpanKey& o) const { return id0 == o.id0 && id1 == o.id1; }
+};
+SpanKey KeyOf(Bytes traceId);
+
+// The same walk and the same validation as DecodeTraces (a request accepted by one is
+// accepted by the other), keeping only each span's key and times and each scope's
+// service name (when it has one). `keys` and `services` are cleared first.
+bool ScanTraces(Bytes request, std::vector<SpanKey>& keys, std::vector<Bytes>& services);
+
 // Finds a string attribute of a message's repeated KeyValue field.
 bool FindStringAttr(Bytes message, uint32_t field, std::string_view key, Bytes& value);
 

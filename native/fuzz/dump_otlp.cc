@@ -1,9 +1,10 @@
 // libFuzzer target: the OTLP protobuf decoder for each signal (validation, the fast
 // span path, OTLP/JSON and plain JSON output, signal detection) and the OTLP/JSON
-// lines transcoder.
+// lines transcoder; and the fast paths against the general walks they shortcut.
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "dump/json_in.h"
@@ -27,6 +28,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       } catch (const np::Error&) {
       }
     }
+  }
+  // the fast paths accept exactly what the general walks accept
+  for (int depth : {1, 63, 64}) {
+    if (ValidateKeyValue(b, depth) != ValidateKeyValueGeneral(b, depth)) __builtin_trap();
+  }
+  {
+    TracesView v;
+    std::vector<SpanKey> keys;
+    std::vector<Bytes> services;
+    const bool full = DecodeTraces(b, v);
+    const bool scan = ScanTraces(b, keys, services);
+    if (full != scan || (full && keys.size() != v.spans.size())) __builtin_trap();
+    if (full)
+      for (size_t i = 0; i < keys.size(); ++i)
+        if (!(keys[i] == KeyOf(v.spans[i].traceId)) || keys[i].start != v.spans[i].start || keys[i].end != v.spans[i].end) __builtin_trap();
   }
   std::string out;
   JsonOptions plain;

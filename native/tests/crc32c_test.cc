@@ -28,15 +28,19 @@ NP_TEST(crc32c_known_vectors) {
 }
 
 NP_TEST(crc32c_hardware_matches_portable_on_every_length_and_alignment) {
-  std::vector<uint8_t> buf(4096 + 16);
+  // lengths around the three-lane block sizes (3 x 256 and 3 x 4096 bytes) too
+  std::vector<uint8_t> buf(3 * 3 * 4096 + 64);
   uint32_t x = 12345;
   for (auto& b : buf) {
     x = x * 1103515245u + 12345u;
     b = static_cast<uint8_t>(x >> 16);
   }
   for (size_t off = 0; off < 9; ++off) {
-    for (size_t len : {0u, 1u, 7u, 8u, 9u, 31u, 32u, 33u, 100u, 1000u, 4096u}) {
+    for (size_t len : {0u, 1u, 7u, 8u, 9u, 31u, 32u, 33u, 100u, 767u, 768u, 769u, 775u, 776u, 1000u, 1536u, 4096u, 12287u,
+                       12288u, 12289u, 12288u + 768u + 7u, 24576u, 26261u, 3u * 3u * 4096u + 50u}) {
       NP_CHECK_EQ(np::crc32c(0, buf.data() + off, len), np::crc32c_portable(0, buf.data() + off, len));
+      // continued from a non-zero CRC (the first lane carries it)
+      NP_CHECK_EQ(np::crc32c(0x12345678u, buf.data() + off, len), np::crc32c_portable(0x12345678u, buf.data() + off, len));
     }
   }
 }

@@ -280,3 +280,116 @@ NP_TEST(dump_json_strings_stay_valid) {
   std::string deep(5000, '[');
   NP_CHECK(!ParseJson(deep, n, err));
 }
+
+// The inline KeyValue check (the usual attribute) must accept exactly what the general
+// walk accepts: every value kind, then every single-byte change and every truncation.
+NP_TEST(dump_keyvalue_fast_path_matches_the_general_walk) {
+  auto kv = [](const std::string& value) {
+    std::string key = "http.response.status_code";
+    std::string out;
+    out.push_back(0x0a);
+    out.push_back(char(key.size()));
+    out += key;
+    out.push_back(0x12);
+    out.push_back(char(value.size()));
+    out += value;
+    return out;
+  };
+  std::vector<std::string> cases = {
+      kv(std::string("\x0a\x07" "aws-api", 9)),               // string
+      kv(std::string("\x3a\x03\x01\x02\x03", 5)),           // bytes
+      kv(std::string("\x10\x01", 2)),                         // bool
+      kv(std::string("\x18\xc8\x01", 3)),                     // int 200
+      kv(std::string("\x18\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 11)),  // int -1 (10 bytes)
+      kv(std::string("\x21\x00\x00\x00\x00\x00\x00\xf0\x3f", 9)),  // double 1.0
+      kv(std::string()),                                        // empty AnyValue
+      kv(std::string("\x2a\x04\x0a\x02\x10\x01", 6)),         // array [true]
+      kv(std::string("\x0a\x01x\x18\x05", 5)),               // two members of the oneof
+  };
+  size_t checked = 0;
+  for (const std::string& c : cases) {
+    for (int depth : {1, 63, 64}) {
+      NP_CHECK_EQ(ValidateKeyValue(c, depth), ValidateKeyValueGeneral(c, depth));
+      for (size_t n = 0; n <= c.size(); ++n) {
+        Bytes cut(c.data(), n);
+        NP_CHECK_EQ(ValidateKeyValue(cut, depth), ValidateKeyValueGeneral(cut, depth));
+        ++checked;
+      }
+      for (size_t i = 0; i < c.size(); ++i) {
+        for (int v = 0; v < 256; ++v) {
+          std::string m = c;
+          m[i] = char(v);
+          NP_CHECK_EQ(ValidateKeyValue(m, depth), ValidateKeyValueGeneral(m, depth));
+          ++checked;
+        }
+      }
+    }
+  }
+  NP_CHECK(checked > 50000);
+  // the good cases are good (through the fast path or not)
+  for (const std::string& c : cases) NP_CHECK(ValidateKeyValue(c, 1));
+  NP_CHECK(!ValidateKeyValue(cases[0].substr(0, cases[0].size() - 1), 1));
+}
+
+// ScanTraces (dump summary) and DecodeTraces (every other mode) are one walk: the same
+// requests are accepted and the same span keys come out, on real SDK payloads and on
+// every truncation of one.
+NP_TEST(dump_summary_scan_matches_the_full_decode) {
+  std::string dump = Fixture("lambda.nptb");
+  // the first traces payload of the fixture: frames after the 64-byte header
+  size_t off = 64;
+  std::string payload;
+  while (off + 32 <= dump.size()) {
+    uint32_t len = LoadLE32(U(dump) + off + 8);
+    if (U(dump)[off + 4] == 1) {
+      payload = dump.substr(off + 32, len);
+      break;
+    }
+    off += (32 + len + 7) & ~size_t(7);
+  }
+  NP_CHECK(!payload.empty());
+  for (size_t n = 0; n <= payload.size(); n += (n < 64 ? 1 : 7)) {
+    Bytes b(payload.data(), n);
+    TracesView v;
+    std::vector<SpanKey> keys;
+    std::vector<Bytes> services;
+    bool full = DecodeTraces(b, v), scan = ScanTraces(b, keys, services);
+    NP_CHECK_EQ(full, scan);
+    if (full && scan) {
+      NP_CHECK_EQ(keys.size(), v.spans.size());
+      for (size_t i = 0; i < keys.size() && i < v.spans.size(); ++i) {
+        NP_CHECK(keys[i] == KeyOf(v.spans[i].traceId));
+        NP_CHECK_EQ(keys[i].start, v.spans[i].start);
+      }
+    }
+  }
+  TracesView v;
+  std::vector<SpanKey> keys;
+  std::vector<Bytes> services;
+  NP_CHECK(DecodeTraces(payload, v) && ScanTraces(payload, keys, services));
+  NP_CHECK(keys.size() > 0);
+  NP_CHECK(!services.empty());
+}
+
+// The summary's distinct-trace count is exact: every key once, the all-zero key too,
+// across the table's growth.
+NP_TEST(dump_trace_id_set_counts_exactly) {
+  IdSet set;
+  uint64_t x = 88172645463325252ull;
+  auto next = [&] {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return x;
+  };
+  std::vector<std::pair<uint64_t, uint64_t>> keys;
+  for (int i = 0; i < 50000; ++i) keys.emplace_back(next(), next());
+  keys.emplace_back(0, 1);
+  keys.emplace_back(1, 0);
+  for (int round = 0; round < 3; ++round)
+    for (auto& k : keys) set.insert(k.first, k.second);
+  NP_CHECK_EQ(set.size(), uint64_t(keys.size()));
+  set.insert(0, 0);
+  set.insert(0, 0);
+  NP_CHECK_EQ(set.size(), uint64_t(keys.size() + 1));
+}
