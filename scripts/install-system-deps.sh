@@ -12,6 +12,7 @@ pkgs=(
   clang libclang-rt-14-dev
   libdeflate-dev libdeflate-dev:arm64
   dash shellcheck jq zip unzip
+  bsdutils  # script(1): the progress tests run the CLI on a pseudo-terminal
 )
 
 if ! dpkg --print-foreign-architectures | grep -qx arm64; then
