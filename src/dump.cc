@@ -108,38 +108,47 @@ Napi::Value ToJs(Napi::Env env, Batch& b, bool binary) {
   const std::string& out = b.s->output();
   if (binary) r.Set("out", Napi::Buffer<char>::Copy(env, out.data(), out.size()));
   else r.Set("out", Napi::String::New(env, out.data(), out.size()));
-  auto& c = b.s->columns();
-  if (c.count) {
-    // one ArrayBuffer for every number column (one allocation per batch)
-    size_t total = c.span.size() + c.attr.size() + c.event.size() + c.link.size() + c.resources.size() + c.scopes.size();
-    auto all = Napi::ArrayBuffer::New(env, total * sizeof(double));
-    size_t at = 0;
-    auto f64 = [&](const std::vector<double>& v) {
-      if (!v.empty()) std::memcpy(static_cast<double*>(all.Data()) + at, v.data(), v.size() * sizeof(double));
-      auto arr = Napi::Float64Array::New(env, v.size(), all, at * sizeof(double));
-      at += v.size();
-      return arr;
-    };
-    Napi::Object cols = Napi::Object::New(env);
-    cols.Set("text", TextValue(env, c.text));
-    auto bb = Napi::ArrayBuffer::New(env, c.bounds.size() * 4);
-    std::memcpy(bb.Data(), c.bounds.data(), c.bounds.size() * 4);
-    cols.Set("bounds", Napi::Uint32Array::New(env, c.bounds.size(), bb, 0));
-    if (!c.wide.empty()) {
-      napi_value t16;
-      NAPI_THROW_IF_FAILED(env, napi_create_string_utf16(env, c.text16.data(), c.text16.size(), &t16), Napi::Value());
-      cols.Set("text16", Napi::Value(env, t16));
-      auto wb = Napi::ArrayBuffer::New(env, c.wide.size() * 4);
-      std::memcpy(wb.Data(), c.wide.data(), c.wide.size() * 4);
-      cols.Set("wide", Napi::Uint32Array::New(env, c.wide.size(), wb, 0));
+  // span columns: one object per column batch (a big chunk gives several)
+  size_t batches = 0;
+  for (size_t i = 0; i < b.s->columnBatches(); ++i) batches += b.s->columns(i).count ? 1 : 0;
+  if (batches) {
+    Napi::Array list = Napi::Array::New(env, batches);
+    uint32_t n = 0;
+    for (size_t i = 0; i < b.s->columnBatches(); ++i) {
+      auto& c = b.s->columns(i);
+      if (!c.count) continue;
+      // one ArrayBuffer for every number column (one allocation per batch)
+      size_t total = c.span.size() + c.attr.size() + c.event.size() + c.link.size() + c.resources.size() + c.scopes.size();
+      auto all = Napi::ArrayBuffer::New(env, total * sizeof(double));
+      size_t at = 0;
+      auto f64 = [&](const std::vector<double>& v) {
+        if (!v.empty()) std::memcpy(static_cast<double*>(all.Data()) + at, v.data(), v.size() * sizeof(double));
+        auto arr = Napi::Float64Array::New(env, v.size(), all, at * sizeof(double));
+        at += v.size();
+        return arr;
+      };
+      Napi::Object cols = Napi::Object::New(env);
+      cols.Set("text", TextValue(env, c.text));
+      auto bb = Napi::ArrayBuffer::New(env, c.bounds.size() * 4);
+      std::memcpy(bb.Data(), c.bounds.data(), c.bounds.size() * 4);
+      cols.Set("bounds", Napi::Uint32Array::New(env, c.bounds.size(), bb, 0));
+      if (!c.wide.empty()) {
+        napi_value t16;
+        NAPI_THROW_IF_FAILED(env, napi_create_string_utf16(env, c.text16.data(), c.text16.size(), &t16), Napi::Value());
+        cols.Set("text16", Napi::Value(env, t16));
+        auto wb = Napi::ArrayBuffer::New(env, c.wide.size() * 4);
+        std::memcpy(wb.Data(), c.wide.data(), c.wide.size() * 4);
+        cols.Set("wide", Napi::Uint32Array::New(env, c.wide.size(), wb, 0));
+      }
+      cols.Set("span", f64(c.span));
+      cols.Set("attr", f64(c.attr));
+      cols.Set("event", f64(c.event));
+      cols.Set("link", f64(c.link));
+      cols.Set("resources", f64(c.resources));
+      cols.Set("scopes", f64(c.scopes));
+      list.Set(n++, cols);
     }
-    cols.Set("span", f64(c.span));
-    cols.Set("attr", f64(c.attr));
-    cols.Set("event", f64(c.event));
-    cols.Set("link", f64(c.link));
-    cols.Set("resources", f64(c.resources));
-    cols.Set("scopes", f64(c.scopes));
-    r.Set("columns", cols);
+    r.Set("columns", list);
   }
   b.s->clearOutput();
   Napi::Array diags = Napi::Array::New(env, b.diags.size());

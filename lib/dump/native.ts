@@ -22,7 +22,8 @@ export interface NativeBatch {
   diagnostics: Array<{ code: string; offset: number; message: string; missing?: number; spans?: number; metricPoints?: number; logRecords?: number }>;
   summary?: string;
   ringOrder?: number[];
-  columns?: import('./columns').SpanColumns;
+  /** mode 'span-columns': the column batches of this call, in order (a big chunk gives several). */
+  columns?: import('./columns').SpanColumns[];
 }
 
 /** Opaque native session. @internal */

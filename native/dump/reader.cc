@@ -704,10 +704,14 @@ bool Session::onPayload(Signal s, Bytes payload, uint64_t off, uint64_t frame) {
     if (m == Mode::SpanCols) {
       std::vector<std::pair<uint32_t, uint32_t>> ctx;
       ctx.reserve(tv_.scopes.size());
-      for (auto& sc : tv_.scopes) ctx.push_back(cols_.intern(sc));
+      if (cols_[colsN_ - 1].text.size() >= kColumnsText) {
+        if (++colsN_ > cols_.size()) cols_.emplace_back();
+      }
+      SpanColumns& cols = cols_[colsN_ - 1];
+      for (auto& sc : tv_.scopes) ctx.push_back(cols.intern(sc));
       for (auto& sp : tv_.spans) {
         if (!o_.traceFilter.empty() && sp.traceId != o_.traceFilter) continue;
-        cols_.addSpan(sp, ctx[sp.scope], frame);
+        cols.addSpan(sp, ctx[sp.scope], frame);
       }
     } else if (m == Mode::Spans) {
       for (auto& sp : tv_.spans) {

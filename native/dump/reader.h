@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <set>
 #include <string>
@@ -137,12 +138,18 @@ class Session {
   }
   std::vector<Diagnostic>& diagnostics() { return diags_; }
   std::string summaryJson() const;
-  SpanColumns& columns() { return cols_; }
+  // Mode::SpanCols: the column batches produced since the last clearOutput(), in order.
+  // A batch is closed after the payload that takes its text past kColumnsText bytes, so
+  // one big chunk gives several batches whose strings stay small for the JS heap.
+  static constexpr size_t kColumnsText = 32 << 10;
+  size_t columnBatches() const { return colsN_; }
+  SpanColumns& columns(size_t i = 0) { return cols_[i]; }
   // Empties the output (keeping its memory) for the next batch.
   void clearOutput() {
     out_.clear();
     outFirst_ = true;
-    cols_.clear();
+    for (size_t i = 0; i < colsN_; ++i) cols_[i].clear();
+    colsN_ = 1;
   }
 
  private:
@@ -190,7 +197,8 @@ class Session {
   std::string scratch_;
   std::string out_;
   bool outFirst_ = true;
-  SpanColumns cols_;
+  std::deque<SpanColumns> cols_{1};  // kept (cleared) for reuse
+  size_t colsN_ = 1;                 // batches in use; the last one is being filled
   std::vector<Diagnostic> diags_;
   bool haveSeq_ = false;
   uint64_t lastSeq_ = 0, firstSeq_ = 0;

@@ -46,12 +46,34 @@ function unicodeRequest(): Buffer {
   return Buffer.from(T.encode(msg).finish());
 }
 
+// 48 SDK payloads with every attribute type: about 0.9 MiB, so one chunk of it fills
+// several column batches (each is closed at about 32 KiB of text).
+function manyPayloads(): Buffer {
+  const frames = [];
+  for (let i = 0; i < 48; i++) frames.push({ kind: 'traces', payload: gen.lambdaTraces({ invocations: 6, seed: 300 + i, extras: i % 3 === 0 }).proto });
+  return gen.writeDump(frames);
+}
+
+describe('column batches', () => {
+  it('one big chunk comes back as several batches, in file order, nothing lost', async () => {
+    const bytes = manyPayloads();
+    const sizes: number[] = [];
+    for await (const b of spanBatchesOf(bytes, { chunkSize: 4 << 20 })) sizes.push(b.length);
+    expect(sizes.length).toBeGreaterThan(3);
+    const eager = decodeBuffer(bytes).spans;
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(eager.length);
+    const lazySpans = await lazy(bytes, { chunkSize: 4 << 20 });
+    expect(lazySpans.map((s) => s.spanId)).toEqual(eager.map((s) => s.spanId));
+  });
+});
+
 describe('lazy spans equal the eager spans field by field', () => {
   const cases: Array<[string, () => Buffer, Parameters<typeof spanBatchesOf>[1]]> = [
     ['the Lambda fixture', () => fs.readFileSync(path.join(FIXTURES, 'lambda.nptb')), {}],
     ['the ring fixture', () => fs.readFileSync(path.join(FIXTURES, 'ring.nptb')), {}],
     ['SDK traces with every attribute type (unicode, events, links)', () => gen.writeDump([{ kind: 'traces', payload: gen.lambdaTraces({ invocations: 3, seed: 7, extras: true }).proto }]), {}],
     ['strings that are not ASCII next to empty strings', () => unicodeRequest(), { format: 'otlp-proto', signal: 'traces' }],
+    ['a chunk that fills several column batches (many payloads)', () => manyPayloads(), {}],
   ];
   for (const [name, make, opts] of cases) {
     it(name, async () => {
