@@ -19,10 +19,20 @@ module.exports = (addon, root) => {
       r[mode] = `${o.length}:${sha(o)}`;
     }
     const cols = addon.dumpDecode(bytes, { mode: 'span-columns', signal: name.endsWith('.pb') ? 'traces' : '' }).columns;
+    // the column batches (a list: a big input gives several)
     r['span-columns'] = cols
-      ? sha(JSON.stringify([cols.text, Array.from(cols.bounds), cols.text16 ?? '', Array.from(cols.wide ?? []), Array.from(cols.span), Array.from(cols.attr), Array.from(cols.event), Array.from(cols.link)]))
+      ? sha(JSON.stringify(cols.map((c) => [c.text, Array.from(c.bounds), c.text16 ?? '', Array.from(c.wide ?? []), Array.from(c.span), Array.from(c.attr), Array.from(c.event), Array.from(c.link)])))
       : 'none';
     out[name] = r;
   }
+  // the fixture's frames 60 times over: enough text for several column batches
+  const one = fs.readFileSync(path.join(dir, 'lambda.nptb'));
+  const many = Buffer.concat([one, ...Array.from({ length: 59 }, () => one.subarray(64))]);
+  const cols = addon.dumpDecode(many, { mode: 'span-columns' }).columns;
+  out['lambda.nptb x60'] = {
+    batches: cols.length,
+    spans: cols.reduce((n, c) => n + c.span.length, 0),
+    columns: sha(JSON.stringify(cols.map((c) => [c.text, Array.from(c.bounds), Array.from(c.span), Array.from(c.attr)]))),
+  };
   return out;
 };
