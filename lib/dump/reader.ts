@@ -7,6 +7,8 @@
  * @internal
  */
 import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import * as zlib from 'zlib';
 import { Readable } from 'stream';
 import { NetProfilerError, fileError } from '../errors';
@@ -204,6 +206,58 @@ async function* inflate(input: Readable, name: string): AsyncIterable<Buffer> {
   }
 }
 
+/**
+ * Where a ring snapshot read from a stream (stdin, or a gzip file: neither can seek) is
+ * kept for its second pass: in memory up to `limit` bytes, then in a temporary file, so
+ * memory stays bounded whatever the snapshot's size. @internal
+ */
+export const ringSpool = { limit: 64 << 20 };
+
+class Spool {
+  private mem: Buffer[] = [];
+  private all: Buffer | null = null;
+  private size = 0;
+  private fh: fs.promises.FileHandle | null = null;
+  private dir: string | null = null;
+
+  async add(chunk: Buffer): Promise<void> {
+    if (!this.fh && this.size + chunk.length > ringSpool.limit) {
+      this.dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'net-profiler-ring-'));
+      this.fh = await fs.promises.open(path.join(this.dir, 'snapshot'), 'w+', 0o600);
+      for (const c of this.mem) await this.fh.write(c);
+      this.mem = [];
+    }
+    if (this.fh) await this.fh.write(chunk);
+    else this.mem.push(chunk);
+    this.size += chunk.length;
+  }
+
+  async readAt(offset: number, size: number): Promise<Buffer> {
+    if (!this.fh) {
+      this.all ??= Buffer.concat(this.mem);
+      return this.all.subarray(offset, offset + size);
+    }
+    const b = Buffer.allocUnsafe(size);
+    let got = 0;
+    while (got < size) {
+      const r = await this.fh.read(b, got, size - got, offset + got);
+      if (r.bytesRead === 0) break;
+      got += r.bytesRead;
+    }
+    return b.subarray(0, got);
+  }
+
+  async close(): Promise<void> {
+    this.mem = [];
+    this.all = null;
+    const { fh, dir } = this;
+    this.fh = null;
+    this.dir = null;
+    if (fh) await fh.close().catch(() => undefined);
+    if (dir) await fs.promises.rm(dir, { recursive: true, force: true });
+  }
+}
+
 /** What a pass yields. @internal */
 export interface Pass {
   batches: AsyncGenerator<NativeBatch>;
@@ -222,6 +276,7 @@ export function runPass(src: DumpSource, o: ReadOptions, native: Omit<NativeDump
   const info: Pass['info'] = { gzip: false };
   const opts: NativeDumpOptions = { ...native, format: o.format ?? 'auto', signal: o.signal ?? '', strict: Boolean(o.strict) };
   const n = dumpNative();
+  let spool: Spool | null = null;
   const batches = (async function* () {
     const input = await openInput(src, name, chunkSize);
     info.gzip = input.gzip;
@@ -232,7 +287,8 @@ export function runPass(src: DumpSource, o: ReadOptions, native: Omit<NativeDump
     try {
       const h = n.dumpOpen(opts);
       let read = 0;
-      let ringKeep: Buffer[] | null = input.readAt ? null : [];
+      let ringKeep: Spool | null = input.readAt ? null : new Spool();
+      spool = ringKeep;
       let first = true;
       // Pipelined: the native reader decodes chunk k+1 while the consumer handles the
       // batch of chunk k. A chunk's buffer is reused only after its feed has returned.
@@ -247,7 +303,17 @@ export function runPass(src: DumpSource, o: ReadOptions, native: Omit<NativeDump
           const ring = chunk.length >= 20 && chunk.subarray(0, 8).equals(MAGIC) && (chunk.readUInt32LE(16) & 1) === 1 && (o.format ?? 'auto') !== 'otlp-jsonl';
           if (!ring) ringKeep = null;
         }
-        if (ringKeep) ringKeep.push(chunk);
+        if (ringKeep) {
+          try {
+            await ringKeep.add(chunk);
+          } catch (err) {
+            throw new NetProfilerError(
+              'spool-failed',
+              `${name}: a ring snapshot read from a stream is kept in a temporary file for its second pass, and writing it in ${os.tmpdir()} failed (${(err as Error).message})`,
+              { kind: 'outside', file: name, fix: 'free space there, or point TMPDIR at a directory with room' },
+            );
+          }
+        }
         read += chunk.length;
         const feed = n.dumpFeed(h, chunk);
         feed.catch(() => undefined);
@@ -270,9 +336,8 @@ export function runPass(src: DumpSource, o: ReadOptions, native: Omit<NativeDump
       if (end.ringOrder) {
         let readAt = input.readAt;
         if (!readAt) {
-          const all = Buffer.concat(ringKeep ?? []);
-          ringKeep = null;
-          readAt = async (off, size) => all.subarray(off, off + size);
+          const kept = ringKeep!;
+          readAt = (off, size) => kept.readAt(off, size);
         }
         const order = end.ringOrder;
         for (let i = 0; i < order.length; i += 2) {
@@ -292,6 +357,7 @@ export function runPass(src: DumpSource, o: ReadOptions, native: Omit<NativeDump
       info.summary = fin.summary;
       yield note(fin);
     } finally {
+      await spool?.close();
       await input.close();
     }
   })();

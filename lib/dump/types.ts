@@ -263,7 +263,7 @@ export interface ReadOptions {
   signal?: Signal;
   /** Throw the first diagnostic (except `dropped`) as an error. */
   strict?: boolean;
-  /** Bytes handed to the native reader per call (default 8 MiB; 1 MiB for span iteration). */
+  /** Bytes handed to the native reader per call (default 8 MiB; 2 MiB for span iteration). */
   chunkSize?: number;
   /** Called with each diagnostic as it is found (lenient mode). */
   onDiagnostic?: (d: Diagnostic) => void;

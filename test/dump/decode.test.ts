@@ -7,9 +7,10 @@ import * as path from 'path';
 import * as zlib from 'zlib';
 import { Readable } from 'stream';
 import {
-  checkLambda, convert, decodeBuffer, framesOf, logRecordsOf, metricPointsOf, spansOf, summarize,
+  checkLambda, convert, decodeBuffer, framesOf, logRecordsOf, metricPointsOf, spanBatchesOf, spansOf, summarize,
   type Diagnostic, type Span,
 } from '../../lib/dump';
+import { ringSpool } from '../../lib/dump/reader';
 import { NetProfilerError } from '../../lib/errors';
 import { expectedSpan, FIXTURES, gen, normalizeOtlpJson, pbRoot } from './helpers';
 
@@ -266,6 +267,39 @@ describe('damage: every rule of trace-dump.md', () => {
     // from a non-seekable stream too
     const viaStream = await all(spansOf(Readable.from([fs.readFileSync(path.join(FIXTURES, 'ring.nptb'))])));
     expect(viaStream).toEqual(spans.map(({ frame, ...rest }) => rest));
+  });
+
+  it('a ring snapshot from a stream beyond the memory limit is kept in a temporary file, removed after', async () => {
+    const ringBytes = fs.readFileSync(path.join(FIXTURES, 'ring.nptb'));
+    const expected = await all(spansOf(path.join(FIXTURES, 'ring.nptb')));
+    const spoolDirs = () => fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('net-profiler-ring-'));
+    const before = spoolDirs();
+    const saved = ringSpool.limit;
+    ringSpool.limit = 1024; // the fixture is larger: it goes to the temporary file
+    try {
+      const pieces = (b: Buffer) => Readable.from(Array.from({ length: Math.ceil(b.length / 700) }, (_, i) => b.subarray(i * 700, (i + 1) * 700)));
+      let sawSpool = false;
+      const spans: unknown[] = [];
+      for await (const batch of spanBatchesOf(pieces(ringBytes), { chunkSize: 4096 })) {
+        // while the second pass runs, the snapshot is in a file, not in memory
+        sawSpool ||= spoolDirs().length > before.length;
+        spans.push(...batch);
+      }
+      expect(sawSpool).toBe(true);
+      expect(JSON.parse(JSON.stringify(spans))).toEqual(JSON.parse(JSON.stringify(expected)));
+      // gzip from a file: not seekable either
+      const gz = tmp('ring.nptb.gz');
+      fs.writeFileSync(gz, zlib.gzipSync(ringBytes));
+      const s = await summarize(gz);
+      expect(s).toMatchObject({ ring: true, gzip: true, spans: expected.length });
+      // a consumer that stops early leaves nothing behind either
+      for await (const batch of spanBatchesOf(pieces(ringBytes), { chunkSize: 4096 })) {
+        if (batch.length) break;
+      }
+    } finally {
+      ringSpool.limit = saved;
+    }
+    expect(spoolDirs()).toEqual(before);
   });
 
   it('strict mode throws the first diagnostic; dropped is not an error', async () => {
