@@ -677,15 +677,17 @@ void Session::noteTime(uint64_t start, uint64_t end) {
 
 bool Session::onPayload(Signal s, Bytes payload, uint64_t off, uint64_t frame) {
   const Mode m = o_.mode;
+  auto malformedTraces = [&] {
+    diag("malformed-payload", off, std::string("payload is not a valid OTLP ExportTraceServiceRequest; skipped"));
+    return false;
+  };
   if (s == Signal::Traces && m == Mode::Summary) {
-    if (!ScanTraces(payload, keys_, svc_)) {
-      diag("malformed-payload", off, std::string("payload is not a valid OTLP ExportTraceServiceRequest; skipped"));
-      return false;
-    }
+    // the summary's walk: the same validation as DecodeTraces, keeping only span keys
+    if (!ScanTraces(payload, keys_, svc_)) return malformedTraces();
     spans_ += keys_.size();
     for (const SpanKey& k : keys_) {
       // spans of one trace mostly come together: one set lookup per run of them
-      if (!(haveLastKey_ && k == lastKey_)) {
+      if (!(haveLastKey_ && k.sameTrace(lastKey_))) {
         traceIds_.insert(k.id0, k.id1);
         lastKey_ = k;
         haveLastKey_ = true;
@@ -696,10 +698,7 @@ bool Session::onPayload(Signal s, Bytes payload, uint64_t off, uint64_t frame) {
       if (services_.empty() || *services_.rbegin() != sv) services_.emplace(sv);
   } else if (s == Signal::Traces) {
     tv_.clear();
-    if (!DecodeTraces(payload, tv_)) {
-      diag("malformed-payload", off, std::string("payload is not a valid OTLP ExportTraceServiceRequest; skipped"));
-      return false;
-    }
+    if (!DecodeTraces(payload, tv_)) return malformedTraces();
     spans_ += tv_.spans.size();
     if (m == Mode::SpanCols) {
       std::vector<std::pair<uint32_t, uint32_t>> ctx;

@@ -139,8 +139,8 @@ class Session {
   std::vector<Diagnostic>& diagnostics() { return diags_; }
   std::string summaryJson() const;
   // Mode::SpanCols: the column batches produced since the last clearOutput(), in order.
-  // A batch is closed after the payload that takes its text past kColumnsText bytes, so
-  // one big chunk gives several batches whose strings stay small for the JS heap.
+  // A batch is closed, at a payload boundary, once its text reaches kColumnsText bytes,
+  // so one big chunk gives several batches whose strings stay small for the JS heap.
   static constexpr size_t kColumnsText = 32 << 10;
   size_t columnBatches() const { return colsN_; }
   SpanColumns& columns(size_t i = 0) { return cols_[i]; }

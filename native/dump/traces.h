@@ -43,7 +43,7 @@ bool DecodeTraces(Bytes request, TracesView& out);
 struct SpanKey {
   uint64_t id0 = 0, id1 = 0;
   uint64_t start = 0, end = 0;
-  bool operator==(const SpanKey& o) const { return id0 == o.id0 && id1 == o.id1; }
+  bool sameTrace(const SpanKey& o) const { return id0 == o.id0 && id1 == o.id1; }
 };
 SpanKey KeyOf(Bytes traceId);
 

@@ -42,7 +42,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (full != scan || (full && keys.size() != v.spans.size())) __builtin_trap();
     if (full)
       for (size_t i = 0; i < keys.size(); ++i)
-        if (!(keys[i] == KeyOf(v.spans[i].traceId)) || keys[i].start != v.spans[i].start || keys[i].end != v.spans[i].end) __builtin_trap();
+        if (!keys[i].sameTrace(KeyOf(v.spans[i].traceId)) || keys[i].start != v.spans[i].start || keys[i].end != v.spans[i].end) __builtin_trap();
   }
   std::string out;
   JsonOptions plain;
