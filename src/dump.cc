@@ -59,47 +59,11 @@ Batch Take(Handle* h, bool withSummary) {
   return b;
 }
 
-// The batch text as a JS string without V8's UTF-8 decoder: Latin-1 when it is all
-// ASCII (the usual case), else converted to UTF-16 here (the text is valid UTF-8).
-Napi::Value TextValue(Napi::Env env, const std::string& t) {
-  bool ascii = true;
-  size_t i = 0;
-  for (; i + 8 <= t.size(); i += 8) {
-    uint64_t w;
-    std::memcpy(&w, t.data() + i, 8);
-    if (w & 0x8080808080808080ull) {
-      ascii = false;
-      break;
-    }
-  }
-  for (; ascii && i < t.size(); ++i)
-    if (static_cast<unsigned char>(t[i]) >= 0x80) ascii = false;
+// A column batch's text is ASCII by construction (SpanColumns sends every other string
+// in its UTF-16 side text), so it crosses as a one-byte string with no decoding.
+Napi::Value AsciiValue(Napi::Env env, const std::string& t) {
   napi_value v;
-  if (ascii) {
-    NAPI_THROW_IF_FAILED(env, napi_create_string_latin1(env, t.data(), t.size(), &v), Napi::Value());
-    return Napi::Value(env, v);
-  }
-  std::u16string u;
-  u.reserve(t.size());
-  const auto* p = reinterpret_cast<const unsigned char*>(t.data());
-  const auto* e = p + t.size();
-  while (p < e) {
-    uint32_t cp = *p;
-    int n = cp < 0x80 ? 1 : cp < 0xe0 ? 2 : cp < 0xf0 ? 3 : 4;
-    if (n > 1) {
-      cp &= n == 2 ? 0x1f : n == 3 ? 0x0f : 0x07;
-      for (int i = 1; i < n && p + i < e; ++i) cp = cp << 6 | (p[i] & 0x3f);
-    }
-    p += n;
-    if (cp >= 0x10000) {
-      cp -= 0x10000;
-      u.push_back(char16_t(0xd800 + (cp >> 10)));
-      u.push_back(char16_t(0xdc00 + (cp & 0x3ff)));
-    } else {
-      u.push_back(char16_t(cp));
-    }
-  }
-  NAPI_THROW_IF_FAILED(env, napi_create_string_utf16(env, u.data(), u.size(), &v), Napi::Value());
+  NAPI_THROW_IF_FAILED(env, napi_create_string_latin1(env, t.data(), t.size(), &v), Napi::Value());
   return Napi::Value(env, v);
 }
 
@@ -128,7 +92,7 @@ Napi::Value ToJs(Napi::Env env, Batch& b, bool binary) {
         return arr;
       };
       Napi::Object cols = Napi::Object::New(env);
-      cols.Set("text", TextValue(env, c.text));
+      cols.Set("text", AsciiValue(env, c.text));
       auto bb = Napi::ArrayBuffer::New(env, c.bounds.size() * 4);
       std::memcpy(bb.Data(), c.bounds.data(), c.bounds.size() * 4);
       cols.Set("bounds", Napi::Uint32Array::New(env, c.bounds.size(), bb, 0));

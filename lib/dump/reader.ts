@@ -276,7 +276,6 @@ export function runPass(src: DumpSource, o: ReadOptions, native: Omit<NativeDump
   const info: Pass['info'] = { gzip: false };
   const opts: NativeDumpOptions = { ...native, format: o.format ?? 'auto', signal: o.signal ?? '', strict: Boolean(o.strict) };
   const n = dumpNative();
-  let spool: Spool | null = null;
   const batches = (async function* () {
     const input = await openInput(src, name, chunkSize);
     info.gzip = input.gzip;
@@ -284,11 +283,11 @@ export function runPass(src: DumpSource, o: ReadOptions, native: Omit<NativeDump
       if (o.onDiagnostic) for (const d of b.diagnostics) o.onDiagnostic(d as Diagnostic);
       return b;
     };
+    // a ring snapshot that cannot be read again by offset is kept here for its second pass
+    let ringKeep: Spool | null = input.readAt ? null : new Spool();
     try {
       const h = n.dumpOpen(opts);
       let read = 0;
-      let ringKeep: Spool | null = input.readAt ? null : new Spool();
-      spool = ringKeep;
       let first = true;
       // Pipelined: the native reader decodes chunk k+1 while the consumer handles the
       // batch of chunk k. A chunk's buffer is reused only after its feed has returned.
@@ -357,7 +356,7 @@ export function runPass(src: DumpSource, o: ReadOptions, native: Omit<NativeDump
       info.summary = fin.summary;
       yield note(fin);
     } finally {
-      await spool?.close();
+      await ringKeep?.close();
       await input.close();
     }
   })();

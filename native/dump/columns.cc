@@ -268,43 +268,27 @@ void SpanColumns::attributes(Bytes message, uint32_t field, double& begin, doubl
 }
 
 std::pair<uint32_t, uint32_t> SpanColumns::intern(const ScopeView& sc) {
+  // each distinct resource / scope JSON once per batch: its index in `resources` / `scopes`
+  auto once = [this](const std::string& json, std::vector<double>& table, std::unordered_map<std::string, uint32_t>& index) {
+    auto it = index.find(json);
+    if (it != index.end()) return it->second;
+    uint32_t k = uint32_t(table.size());
+    table.push_back(add(json));
+    index.emplace(json, k);
+    return k;
+  };
   std::string json;
   ResourceJson(sc.resource, json);
-  auto ri = resIndex.find(json);
-  uint32_t res;
-  if (ri == resIndex.end()) {
-    res = uint32_t(resources.size());
-    resources.push_back(add(json));
-    resIndex.emplace(json, res);
-  } else res = ri->second;
+  const uint32_t res = once(json, resources, resIndex);
   json.clear();
   ScopeJson(sc.scope, json);
-  auto si = scopeIndex.find(json);
-  uint32_t scope;
-  if (si == scopeIndex.end()) {
-    scope = uint32_t(scopes.size());
-    scopes.push_back(add(json));
-    scopeIndex.emplace(json, scope);
-  } else scope = si->second;
-  return {res, scope};
+  return {res, once(json, scopes, scopeIndex)};
 }
 
 void SpanColumns::addSpan(const SpanView& s, std::pair<uint32_t, uint32_t> ctx, uint64_t frame) {
   ++count;
   uint32_t res = ctx.first, scope = ctx.second;
-  // status
-  Bytes statusMsg;
-  int32_t statusCode = 0;
-  {
-    Reader r(s.status);
-    uint32_t num;
-    uint8_t wire;
-    while (r.tag(num, wire)) {
-      if (num == 2 && wire == kWLen) statusMsg = r.bytes();
-      else if (num == 3 && wire == kWVarint) statusCode = int32_t(r.varint());
-      else r.skip(wire, num);
-    }
-  }
+  const StatusFields status = DecodeStatus(s.status);
   size_t at = span.size();
   span.resize(at + kSpanStride);
   double* f = &span[at];
@@ -318,14 +302,12 @@ void SpanColumns::addSpan(const SpanView& s, std::pair<uint32_t, uint32_t> ctx, 
   f[7] = addU64(s.start);
   f[8] = addU64(s.end);
   double ab, ae;
-  attributes(s.raw, 9, ab, ae);
-  f = &span[at];
+  attributes(s.raw, 9, ab, ae);  // (appends to attr: f stays valid)
   f[9] = ab;
   f[10] = ae;
   f[11] = s.droppedAttrs;
-  f[12] = statusCode;
-  f[13] = addShort(statusMsg);
-  f = &span[at];
+  f[12] = status.code;
+  f[13] = addShort(status.message);
   f[14] = double(event.size() / kEventStride);
   f[17] = double(link.size() / kLinkStride);
   Reader r(s.raw);
@@ -334,44 +316,20 @@ void SpanColumns::addSpan(const SpanView& s, std::pair<uint32_t, uint32_t> ctx, 
   while (r.tag(num, wire)) {
     if (num == 11 && wire == kWLen) {
       Bytes ev = r.bytes();
-      Reader e(ev);
-      Bytes name;
-      uint64_t t = 0;
-      uint32_t dropped = 0;
-      uint32_t n2;
-      uint8_t w2;
-      while (e.tag(n2, w2)) {
-        if (n2 == 1 && w2 == kWFixed64) t = e.fixed64();
-        else if (n2 == 2 && w2 == kWLen) name = e.bytes();
-        else if (n2 == 4 && w2 == kWVarint) dropped = uint32_t(e.varint());
-        else e.skip(w2, n2);
-      }
-      double nm = addShort(name), tm = addU64(t), b, en;
+      const EventFields e = DecodeEvent(ev);
+      double nm = addShort(e.name), tm = addU64(e.time), b, en;
       attributes(ev, 3, b, en);
-      event.insert(event.end(), {nm, tm, b, en, double(dropped)});
+      event.insert(event.end(), {nm, tm, b, en, double(e.dropped)});
     } else if (num == 13 && wire == kWLen) {
       Bytes lk = r.bytes();
-      Reader l(lk);
-      Bytes tid, sid, ts;
-      uint32_t flags = 0, dropped = 0;
-      uint32_t n2;
-      uint8_t w2;
-      while (l.tag(n2, w2)) {
-        if (n2 == 1 && w2 == kWLen) tid = l.bytes();
-        else if (n2 == 2 && w2 == kWLen) sid = l.bytes();
-        else if (n2 == 3 && w2 == kWLen) ts = l.bytes();
-        else if (n2 == 5 && w2 == kWVarint) dropped = uint32_t(l.varint());
-        else if (n2 == 6 && w2 == kWFixed32) flags = l.fixed32();
-        else l.skip(w2, n2);
-      }
-      double a = addHex(tid), b2 = addHex(sid), c = addShort(ts), b, en;
+      const LinkFields l = DecodeLink(lk);
+      double a = addHex(l.traceId), b2 = addHex(l.spanId), c = addShort(l.traceState), b, en;
       attributes(lk, 4, b, en);
-      link.insert(link.end(), {a, b2, c, double(flags), b, en, double(dropped)});
+      link.insert(link.end(), {a, b2, c, double(l.flags), b, en, double(l.dropped)});
     } else {
       r.skip(wire, num);
     }
   }
-  f = &span[at];
   f[15] = double(event.size() / kEventStride);
   f[16] = s.droppedEvents;
   f[18] = double(link.size() / kLinkStride);

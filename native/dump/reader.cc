@@ -695,7 +695,7 @@ bool Session::onPayload(Signal s, Bytes payload, uint64_t off, uint64_t frame) {
       noteTime(k.start, k.end);
     }
     for (Bytes sv : svc_)
-      if (services_.empty() || *services_.rbegin() != sv) services_.emplace(sv);
+      if (services_.find(sv) == services_.end()) services_.emplace(sv);
   } else if (s == Signal::Traces) {
     tv_.clear();
     if (!DecodeTraces(payload, tv_)) return malformedTraces();

@@ -209,7 +209,7 @@ class Session {
   uint64_t dropped_[3] = {0, 0, 0};
   uint64_t minTime_ = UINT64_MAX, maxTime_ = 0;
   IdSet traceIds_;
-  std::set<std::string> services_;
+  std::set<std::string, std::less<>> services_;  // (looked up by string_view)
   std::string metadata_;  // JSON text of the first metadata frame
   std::string lastMetadata_;
   bool metadataBad_ = false;

@@ -8,37 +8,63 @@
 namespace np::dump {
 
 bool FindStringAttr(Bytes message, uint32_t field, std::string_view key, Bytes& value) {
-  Reader r(message);
-  uint32_t num;
-  uint8_t wire;
   bool found = false;
-  while (r.tag(num, wire)) {
-    if (num != field || wire != kWLen) {
-      r.skip(wire, num);
-      continue;
-    }
-    Reader kv(r.bytes());
-    Bytes k, v;
-    bool hasV = false;
-    uint32_t n2;
-    uint8_t w2;
-    while (kv.tag(n2, w2)) {
-      if (n2 == 1 && w2 == kWLen) k = kv.bytes();
-      else if (n2 == 2 && w2 == kWLen) {
-        v = kv.bytes();
-        hasV = true;
-      } else kv.skip(w2, n2);
-    }
-    if (k != key || !hasV) continue;
+  ForEachKeyValue(message, field, [&](Bytes k, Bytes v, bool hasValue) {
+    if (k != key || !hasValue) return;
     Reader av(v);
-    while (av.tag(n2, w2)) {
-      if (n2 == 1 && w2 == kWLen) {
+    uint32_t num;
+    uint8_t wire;
+    while (av.tag(num, wire)) {
+      if (num == 1 && wire == kWLen) {
         value = av.bytes();
         found = true;
-      } else av.skip(w2, n2);
+      } else av.skip(wire, num);
     }
-  }
+  });
   return found;
+}
+
+StatusFields DecodeStatus(Bytes status) {
+  StatusFields f;
+  Reader r(status);
+  uint32_t num;
+  uint8_t wire;
+  while (r.tag(num, wire)) {
+    if (num == 2 && wire == kWLen) f.message = r.bytes();
+    else if (num == 3 && wire == kWVarint) f.code = int32_t(r.varint());
+    else r.skip(wire, num);
+  }
+  return f;
+}
+
+EventFields DecodeEvent(Bytes event) {
+  EventFields f;
+  Reader r(event);
+  uint32_t num;
+  uint8_t wire;
+  while (r.tag(num, wire)) {
+    if (num == 1 && wire == kWFixed64) f.time = r.fixed64();
+    else if (num == 2 && wire == kWLen) f.name = r.bytes();
+    else if (num == 4 && wire == kWVarint) f.dropped = uint32_t(r.varint());
+    else r.skip(wire, num);
+  }
+  return f;
+}
+
+LinkFields DecodeLink(Bytes link) {
+  LinkFields f;
+  Reader r(link);
+  uint32_t num;
+  uint8_t wire;
+  while (r.tag(num, wire)) {
+    if (num == 1 && wire == kWLen) f.traceId = r.bytes();
+    else if (num == 2 && wire == kWLen) f.spanId = r.bytes();
+    else if (num == 3 && wire == kWLen) f.traceState = r.bytes();
+    else if (num == 5 && wire == kWVarint) f.dropped = uint32_t(r.varint());
+    else if (num == 6 && wire == kWFixed32) f.flags = r.fixed32();
+    else r.skip(wire, num);
+  }
+  return f;
 }
 
 // One walk over an ExportTraceServiceRequest for both DecodeTraces and ScanTraces, so
@@ -253,73 +279,41 @@ void ScopeJson(Bytes scope, std::string& out) {
 }
 
 static void StatusJson(Bytes status, std::string& out) {
-  Reader r(status);
-  Bytes msg;
-  int32_t code = 0;
-  uint32_t num;
-  uint8_t wire;
-  while (r.tag(num, wire)) {
-    if (num == 2 && wire == kWLen) msg = r.bytes();
-    else if (num == 3 && wire == kWVarint) code = int32_t(r.varint());
-    else r.skip(wire, num);
-  }
+  const StatusFields f = DecodeStatus(status);
   out += "{\"code\":";
-  JsonI64(out, code);
+  JsonI64(out, f.code);
   out += ",\"message\":";
-  JsonString(out, msg);
+  JsonString(out, f.message);
   out.push_back('}');
 }
 
 static void EventJson(Bytes ev, std::string& out) {
-  Reader r(ev);
-  Bytes name;
-  uint64_t t = 0;
-  uint32_t dropped = 0;
-  uint32_t num;
-  uint8_t wire;
-  while (r.tag(num, wire)) {
-    if (num == 1 && wire == kWFixed64) t = r.fixed64();
-    else if (num == 2 && wire == kWLen) name = r.bytes();
-    else if (num == 4 && wire == kWVarint) dropped = uint32_t(r.varint());
-    else r.skip(wire, num);
-  }
+  const EventFields f = DecodeEvent(ev);
   out += "{\"name\":";
-  JsonString(out, name);
+  JsonString(out, f.name);
   out += ",\"timeUnixNano\":";
-  JsonU64String(out, t);
+  JsonU64String(out, f.time);
   out += ",\"attributes\":";
   PlainAttributes(ev, 3, out);
   out += ",\"droppedAttributesCount\":";
-  JsonU64(out, dropped);
+  JsonU64(out, f.dropped);
   out.push_back('}');
 }
 
 static void LinkJson(Bytes link, std::string& out) {
-  Reader r(link);
-  Bytes tid, sid, ts;
-  uint32_t flags = 0, dropped = 0;
-  uint32_t num;
-  uint8_t wire;
-  while (r.tag(num, wire)) {
-    if (num == 1 && wire == kWLen) tid = r.bytes();
-    else if (num == 2 && wire == kWLen) sid = r.bytes();
-    else if (num == 3 && wire == kWLen) ts = r.bytes();
-    else if (num == 5 && wire == kWVarint) dropped = uint32_t(r.varint());
-    else if (num == 6 && wire == kWFixed32) flags = r.fixed32();
-    else r.skip(wire, num);
-  }
+  const LinkFields f = DecodeLink(link);
   out += "{\"traceId\":";
-  HexString(out, tid);
+  HexString(out, f.traceId);
   out += ",\"spanId\":";
-  HexString(out, sid);
+  HexString(out, f.spanId);
   out += ",\"traceState\":";
-  JsonString(out, ts);
+  JsonString(out, f.traceState);
   out += ",\"flags\":";
-  JsonU64(out, flags);
+  JsonU64(out, f.flags);
   out += ",\"attributes\":";
   PlainAttributes(link, 4, out);
   out += ",\"droppedAttributesCount\":";
-  JsonU64(out, dropped);
+  JsonU64(out, f.dropped);
   out.push_back('}');
 }
 

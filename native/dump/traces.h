@@ -52,6 +52,26 @@ SpanKey KeyOf(Bytes traceId);
 // service name (when it has one). `keys` and `services` are cleared first.
 bool ScanTraces(Bytes request, std::vector<SpanKey>& keys, std::vector<Bytes>& services);
 
+// The scalar fields of a span's Status, Event and Link (attributes stay in the message
+// bytes): one decoding for the JSON writers and the column builder. Unknown fields and
+// fields of the wrong wire type are skipped; the last occurrence wins.
+struct StatusFields {
+  Bytes message;
+  int32_t code = 0;
+};
+struct EventFields {
+  Bytes name;
+  uint64_t time = 0;
+  uint32_t dropped = 0;
+};
+struct LinkFields {
+  Bytes traceId, spanId, traceState;
+  uint32_t flags = 0, dropped = 0;
+};
+StatusFields DecodeStatus(Bytes status);
+EventFields DecodeEvent(Bytes event);
+LinkFields DecodeLink(Bytes link);
+
 // Finds a string attribute of a message's repeated KeyValue field.
 bool FindStringAttr(Bytes message, uint32_t field, std::string_view key, Bytes& value);
 

@@ -393,3 +393,18 @@ NP_TEST(dump_trace_id_set_counts_exactly) {
   set.insert(0, 0);
   NP_CHECK_EQ(set.size(), uint64_t(keys.size() + 1));
 }
+
+// The glue hands a column batch's text to JS as a one-byte (Latin-1) string, so the text
+// must hold ASCII only: every other string goes to the UTF-16 side text.
+NP_TEST(dump_column_text_is_ascii_only) {
+  SpanColumns c;
+  const std::string strings[] = {"plain", "naïve", "", "ключ", "😀", std::string("\xff\xfe bad", 6), "k=v", "ü"};
+  for (const std::string& s : strings) {
+    c.add(s);
+    c.addShort(s);
+  }
+  c.addHex(std::string("\x01\xab\xff", 3));
+  for (unsigned char ch : c.text) NP_CHECK(ch < 0x80);
+  NP_CHECK(!c.text16.empty());
+  NP_CHECK_EQ(c.wide.size() % 3, size_t(0));
+}
