@@ -1,7 +1,8 @@
-// Progress on a terminal (cli.md: layer build, a dump of more than 64 MiB, publish upload
-// show progress on stderr when stderr is a TTY, never in --json output). The real bin
-// runs under a pseudo-terminal made by util-linux `script`; the same commands piped
-// must print no progress at all.
+// The command line on a terminal (cli.md): long work (layer build, a dump of more than
+// 64 MiB, publish upload) shows progress on stderr when stderr is a TTY, never in --json
+// output; output for people is coloured only on a TTY and never with NO_COLOR. The real
+// bin runs under a pseudo-terminal made by util-linux `script`; the same commands piped
+// print neither.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -16,15 +17,17 @@ const gen = require('./dump/gen.js');
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** Runs `net-profiler ARGS` with stdout and stderr on a pseudo-terminal; returns what the terminal got. */
-function onTty(args: string[], opts: { env?: NodeJS.ProcessEnv; stdinFile?: string } = {}): { code: number; screen: string } {
+function onTty(args: string[], opts: { env?: NodeJS.ProcessEnv; stdinFile?: string; color?: boolean } = {}): { code: number; screen: string } {
   let cmd = [process.execPath, BIN, ...args].map(q).join(' ');
   if (opts.stdinFile) cmd = `${cmd} < ${q(opts.stdinFile)}`;
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', TERM: 'xterm', ...(opts.env ?? {}) };
+  if (opts.color) delete env.NO_COLOR;
   const r = spawnSync('script', ['-qec', cmd, '/dev/null'], {
     cwd: ROOT,
     encoding: 'utf8',
     timeout: 120_000,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NO_COLOR: '1', TERM: 'xterm', ...(opts.env ?? {}) },
+    env,
   });
   if (r.error) throw r.error;
   return { code: r.status ?? -1, screen: String(r.stdout) };
@@ -107,6 +110,27 @@ describe.runIf(haveScript)('progress on a terminal', () => {
     const piped = cli(['layer', 'build', 'examples/release', '--arch', 'arm64', '--out', path.join(dir, 'layer-pipe')]);
     expect(piped.code).toBe(0);
     expect(piped.stderr).not.toContain('compressing');
+  });
+
+  it('findings are coloured on a terminal; never with NO_COLOR, with --json, or when piped', () => {
+    const bad = path.join(dir, 'bad.yaml');
+    fs.writeFileSync(bad, 'Global:\n  Provider: dynatrace\n');
+    const ESC = '\x1b[';
+    const tty = onTty(['settings', 'check', bad], { color: true });
+    expect(tty.code).toBe(1);
+    expect(tty.screen).toContain(`${ESC}31merror${ESC}0m unknown-key`);
+    const noColor = onTty(['settings', 'check', bad]);
+    expect(noColor.code).toBe(1);
+    expect(noColor.screen).toContain('error unknown-key');
+    expect(noColor.screen).not.toContain(ESC);
+    const json = onTty(['settings', 'check', bad, '--json'], { color: true });
+    expect(json.screen).not.toContain(ESC);
+    const env = { ...process.env };
+    delete env.NO_COLOR;
+    const piped = spawnSync(process.execPath, [BIN, 'settings', 'check', bad], { cwd: ROOT, encoding: 'utf8', env });
+    expect(piped.status).toBe(1);
+    expect(piped.stdout + piped.stderr).toContain('error unknown-key');
+    expect(piped.stdout + piped.stderr).not.toContain(ESC);
   });
 
   describe.runIf(needMoto())('lambda publish against moto', () => {
