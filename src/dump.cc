@@ -21,12 +21,15 @@ struct Handle {
   bool binary = false;
 };
 
-np::dump::Signal SignalOf(const std::string& v, Napi::Env env) {
+// The type tag of a dump reader handle (HandleArg refuses any other External).
+constexpr napi_type_tag kHandleTag = {0x6e702d64756d7031ull, 0x9c1f4a7e52b3d801ull};
+
+np::dump::Signal SignalOf(const std::string& v, Napi::Env env, const char* argument) {
   if (v == "traces") return np::dump::Signal::Traces;
   if (v == "metrics") return np::dump::Signal::Metrics;
   if (v == "logs") return np::dump::Signal::Logs;
   if (v.empty()) return np::dump::Signal::None;
-  throw Napi::TypeError::New(env, "signal must be traces, metrics or logs");
+  throw np::glue::BadArgument(env, argument, std::string(argument) + " must be traces, metrics or logs");
 }
 
 std::string Str(Napi::Object o, const char* key) {
@@ -35,9 +38,10 @@ std::string Str(Napi::Object o, const char* key) {
 }
 
 Handle* HandleArg(const Napi::CallbackInfo& info) {
-  if (!info[0].IsExternal()) throw Napi::TypeError::New(info.Env(), "not a dump reader handle");
+  if (!info[0].IsExternal() || !np::glue::HasTag(info.Env(), info[0], kHandleTag))
+    throw np::glue::BadArgument(info.Env(), "handle", "not a dump reader handle");
   Handle* h = info[0].As<Napi::External<Handle>>().Data();
-  if (h->busy) throw Napi::Error::New(info.Env(), "dump reader: one call at a time");
+  if (h->busy) throw np::glue::MakeError(info.Env(), "internal", "dump reader: one call at a time");
   return h;
 }
 
@@ -144,15 +148,15 @@ Napi::Value ToJs(Napi::Env env, Batch& b, bool binary) {
 }
 
 np::dump::Options OptionsOf(Napi::Env env, Napi::Value v) {
-  if (!v.IsObject()) throw Napi::TypeError::New(env, "options must be an object");
+  if (!v.IsObject()) throw np::glue::BadArgument(env, "options", "options must be an object");
   Napi::Object o = v.As<Napi::Object>();
   np::dump::Options opt;
   std::string fmt = Str(o, "format");
   if (!fmt.empty() && !np::dump::ParseFormat(fmt, opt.format))
-    throw Napi::TypeError::New(env, "format must be auto, nptb, otlp-jsonl, collector-proto or otlp-proto");
-  opt.signal = SignalOf(Str(o, "signal"), env);
+    throw np::glue::BadArgument(env, "format", "format must be one of the names dumpFormats lists");
+  opt.signal = SignalOf(Str(o, "signal"), env, "signal");
   std::string outSignal = Str(o, "outSignal");
-  if (!outSignal.empty()) opt.outSignal = SignalOf(outSignal, env);
+  if (!outSignal.empty()) opt.outSignal = SignalOf(outSignal, env, "outSignal");
   std::string mode = Str(o, "mode");
   using M = np::dump::Mode;
   if (mode == "summary" || mode.empty()) opt.mode = M::Summary;
@@ -163,7 +167,7 @@ np::dump::Options OptionsOf(Napi::Env env, Napi::Value v) {
   else if (mode == "otlp-proto") opt.mode = M::OtlpProto;
   else if (mode == "frames") opt.mode = M::Frames;
   else if (mode == "span-columns") opt.mode = M::SpanCols;
-  else throw Napi::TypeError::New(env, "unknown mode " + mode);
+  else throw np::glue::BadArgument(env, "mode", "unknown mode " + mode);
   opt.strict = o.Get("strict").ToBoolean();
   opt.spanFrame = o.Get("spanFrame").ToBoolean();
   Napi::Value tf = o.Get("traceId");
@@ -182,7 +186,9 @@ Napi::Value Open(const Napi::CallbackInfo& info) {
   auto* h = new Handle();
   h->binary = opt.mode == M::OtlpProto;
   h->s = std::make_unique<Session>(std::move(opt));
-  return Napi::External<Handle>::New(env, h, [](Napi::Env, Handle* p) { delete p; });
+  auto ext = Napi::External<Handle>::New(env, h, [](Napi::Env, Handle* p) { delete p; });
+  np::glue::TagHandle(env, ext, kHandleTag);
+  return ext;
 }
 
 // feed(handle, bytes) -> Promise<batch>: decodes on Node's thread pool.
@@ -194,14 +200,11 @@ Napi::Value Feed(const Napi::CallbackInfo& info) {
   return np::glue::PromiseWorker<Batch>::Start(
       env,
       [h, bytes]() {
-        struct Unbusy {
-          Handle* h;
-          ~Unbusy() { h->busy = false; }
-        } u{h};
         h->s->feed(bytes.data, bytes.size);
         return Take(h, false);
       },
-      [h](Napi::Env e, Batch& b) { return ToJs(e, b, h->binary); }, {info[0], info[1]});
+      [h](Napi::Env e, Batch& b) { return ToJs(e, b, h->binary); }, {info[0], info[1]},
+      [h]() { h->busy = false; });
 }
 
 // feedFrame(handle, offset, bytes) -> Promise<batch>: one whole frame of a ring snapshot.
@@ -214,14 +217,11 @@ Napi::Value FeedFrame(const Napi::CallbackInfo& info) {
   return np::glue::PromiseWorker<Batch>::Start(
       env,
       [h, off, bytes]() {
-        struct Unbusy {
-          Handle* h;
-          ~Unbusy() { h->busy = false; }
-        } u{h};
         h->s->feedFrame(off, bytes.data, bytes.size);
         return Take(h, false);
       },
-      [h](Napi::Env e, Batch& b) { return ToJs(e, b, h->binary); }, {info[0], info[2]});
+      [h](Napi::Env e, Batch& b) { return ToJs(e, b, h->binary); }, {info[0], info[2]},
+      [h]() { h->busy = false; });
 }
 
 // endScan(handle) -> batch with ringOrder (flat [offset, size, …]) for a ring snapshot.
@@ -284,6 +284,11 @@ void Init(Napi::Env env, Napi::Object exports) {
   exports.Set("dumpFinish", Napi::Function::New(env, Finish, "dumpFinish"));
   exports.Set("dumpDecode", Napi::Function::New(env, Decode, "dumpDecode"));
   exports.Set("dumpDetect", Napi::Function::New(env, Detect, "dumpDetect"));
+  // the input format names: native/dump/format.cc owns them, TypeScript checks its copy
+  Napi::Array formats = Napi::Array::New(env);
+  uint32_t i = 0;
+  for (const auto& f : np::dump::kFormats) formats.Set(i++, Napi::String::New(env, f.name));
+  exports.Set("dumpFormats", formats);
 }
 
 NP_REGISTER("dump", Init);

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "core/error.h"
 
@@ -60,17 +61,42 @@ inline Bytes BytesArg(const Napi::CallbackInfo& info, size_t i, const char* name
   return {a.Data(), a.ByteLength()};
 }
 
+// A JS Error with a stable `code` property and the misused `argument` (code
+// `bad-argument`): the glue's answer to a call the SDK should never make.
+inline Napi::Error BadArgument(Napi::Env env, const char* argument, const std::string& message) {
+  Napi::Error err = MakeError(env, "bad-argument", message);
+  err.Set("argument", Napi::String::New(env, argument));
+  return err;
+}
+
+// Handles held by JS (Externals) carry a type tag, so that a function refuses an
+// External of another kind (or of another capability) instead of misreading it.
+inline void TagHandle(Napi::Env env, Napi::Value v, const napi_type_tag& tag) {
+  NAPI_THROW_IF_FAILED_VOID(env, napi_type_tag_object(env, v, &tag));
+}
+inline bool HasTag(Napi::Env env, Napi::Value v, const napi_type_tag& tag) {
+  if (!v.IsExternal() && !v.IsObject()) return false;
+  bool ok = false;
+  NAPI_THROW_IF_FAILED(env, napi_check_object_type_tag(env, v, &tag, &ok), false);
+  return ok;
+}
+
 // Async work on Node's thread pool that settles a Promise. `work` runs off the JS thread
 // and must not touch any napi value (copy the inputs first, keep Buffers alive with a
-// reference); `done` runs on the JS thread and converts the result.
+// reference); `done` runs on the JS thread and converts the result; `complete`, when
+// given, runs on the JS thread once the work has ended, whether it failed or not, before
+// the Promise settles (for state the JS thread owns, such as a handle's busy flag).
 template <typename Result>
 class PromiseWorker : public Napi::AsyncWorker {
  public:
   using Work = std::function<Result()>;
   using Done = std::function<Napi::Value(Napi::Env, Result&)>;
+  using Complete = std::function<void()>;
 
-  static Napi::Promise Start(Napi::Env env, Work work, Done done, std::vector<Napi::Value> keepAlive = {}) {
+  static Napi::Promise Start(Napi::Env env, Work work, Done done, std::vector<Napi::Value> keepAlive = {},
+                             Complete complete = {}) {
     auto* w = new PromiseWorker(env, std::move(work), std::move(done));
+    w->complete_ = std::move(complete);
     for (size_t i = 0; i < keepAlive.size(); ++i) w->keep_.Set(static_cast<uint32_t>(i), keepAlive[i]);
     Napi::Promise p = w->deferred_.Promise();
     w->Queue();
@@ -94,6 +120,7 @@ class PromiseWorker : public Napi::AsyncWorker {
   }
   void OnOK() override {
     Napi::Env env = Env();
+    if (complete_) complete_();
     try {
       deferred_.Resolve(done_(env, *result_));
     } catch (const Napi::Error& e) {
@@ -101,6 +128,7 @@ class PromiseWorker : public Napi::AsyncWorker {
     }
   }
   void OnError(const Napi::Error& e) override {
+    if (complete_) complete_();
     deferred_.Reject(MakeError(Env(), code_, e.Message()).Value());
   }
 
@@ -116,6 +144,7 @@ class PromiseWorker : public Napi::AsyncWorker {
   Napi::Promise::Deferred deferred_;
   Work work_;
   Done done_;
+  Complete complete_;
   std::unique_ptr<Result> result_;
   std::string code_;
 };

@@ -1,0 +1,337 @@
+// The sinks of every output mode but the summary (summary.cc): span JSON, span
+// columns, metric point JSON, log record JSON, OTLP/JSON lines, OTLP protobuf, and the
+// list of frames.
+#include <deque>
+
+#include "dump/json_out.h"
+#include "dump/sink.h"
+#include "dump/summary.h"
+#include "dump/traces.h"
+#include "dump/walks.h"
+
+namespace np::dump {
+
+SpanColumns& Sink::columns(size_t) {
+  static SpanColumns none;
+  return none;
+}
+
+namespace {
+
+const Field* DataField(uint32_t num) { return kMetricMsg.find(num); }
+
+void PointJson(Bytes resource, Bytes scope, Bytes metric, uint32_t dataNum, Bytes data, Bytes point, std::string& out) {
+  Bytes name = FirstLen(metric, 1), desc = FirstLen(metric, 2), unit = FirstLen(metric, 3);
+  static const char* types[] = {"", "", "", "", "", "gauge", "", "sum", "", "histogram", "exponentialHistogram", "summary"};
+  out += "{\"name\":";
+  JsonString(out, name);
+  out += ",\"description\":";
+  JsonString(out, desc);
+  out += ",\"unit\":";
+  JsonString(out, unit);
+  out += ",\"type\":\"";
+  out += types[dataNum];
+  out.push_back('"');
+  // temporality and monotonicity of the data message
+  Reader r(data);
+  uint32_t num;
+  uint8_t wire;
+  int64_t temporality = -1;
+  int mono = -1;
+  while (r.tag(num, wire)) {
+    if (num == 2 && wire == kWVarint) temporality = int64_t(int32_t(r.varint()));
+    else if (num == 3 && wire == kWVarint) mono = r.varint() ? 1 : 0;
+    else r.skip(wire, num);
+  }
+  if (dataNum == 7 || dataNum == 9 || dataNum == 10) {
+    out += ",\"aggregationTemporality\":";
+    JsonI64(out, temporality < 0 ? 0 : temporality);
+  }
+  if (dataNum == 7) out += mono == 1 ? ",\"isMonotonic\":true" : ",\"isMonotonic\":false";
+  const Field* df = DataField(dataNum);
+  const Msg* pm = df->msg->fields[0].msg;
+  size_t at = out.size();
+  JsonOptions opt;
+  opt.plain = true;
+  ToJson(pm, point, out, opt);
+  // splice the point's fields into this object
+  if (out.size() - at <= 2) out.resize(at);
+  else out[at] = ',';
+  if (!out.empty() && out.back() == '}' && out.size() != at) out.pop_back();
+  out += ",\"resource\":";
+  ResourceJson(resource, out);
+  out += ",\"scope\":";
+  ScopeJson(scope, out);
+  out.push_back('}');
+}
+
+void LogJson(Bytes resource, Bytes scope, Bytes log, std::string& out) {
+  Reader r(log);
+  uint32_t num;
+  uint8_t wire;
+  uint64_t t = 0, obs = 0;
+  int64_t sev = 0;
+  uint32_t dropped = 0, flags = 0;
+  Bytes sevText, body, tid, sid, eventName;
+  bool hasBody = false;
+  while (r.tag(num, wire)) {
+    switch (num) {
+      case 1: if (wire == kWFixed64) { t = r.fixed64(); continue; } break;
+      case 11: if (wire == kWFixed64) { obs = r.fixed64(); continue; } break;
+      case 2: if (wire == kWVarint) { sev = int32_t(r.varint()); continue; } break;
+      case 3: if (wire == kWLen) { sevText = r.bytes(); continue; } break;
+      case 5: if (wire == kWLen) { body = r.bytes(); hasBody = true; continue; } break;
+      case 7: if (wire == kWVarint) { dropped = uint32_t(r.varint()); continue; } break;
+      case 8: if (wire == kWFixed32) { flags = r.fixed32(); continue; } break;
+      case 9: if (wire == kWLen) { tid = r.bytes(); continue; } break;
+      case 10: if (wire == kWLen) { sid = r.bytes(); continue; } break;
+      case 12: if (wire == kWLen) { eventName = r.bytes(); continue; } break;
+      default: break;
+    }
+    r.skip(wire, num);
+  }
+  out += "{\"timeUnixNano\":";
+  JsonU64String(out, t);
+  out += ",\"observedTimeUnixNano\":";
+  JsonU64String(out, obs);
+  out += ",\"severityNumber\":";
+  JsonI64(out, sev);
+  out += ",\"severityText\":";
+  JsonString(out, sevText);
+  out += ",\"body\":";
+  if (hasBody) PlainAnyValue(body, out);
+  else out += "null";
+  out += ",\"attributes\":";
+  PlainAttributes(log, 6, out);
+  out += ",\"droppedAttributesCount\":";
+  JsonU64(out, dropped);
+  out += ",\"flags\":";
+  JsonU64(out, flags);
+  out += ",\"traceId\":";
+  HexString(out, tid);
+  out += ",\"spanId\":";
+  HexString(out, sid);
+  out += ",\"eventName\":";
+  JsonString(out, eventName);
+  out += ",\"resource\":";
+  ResourceJson(resource, out);
+  out += ",\"scope\":";
+  ScopeJson(scope, out);
+  out.push_back('}');
+}
+
+
+// Validates a payload of any signal the way every non-summary sink needs it: traces
+// fully decoded into `tv`, metrics and logs checked against their schema. Counts too.
+bool Take(Signal s, Bytes payload, TracesView& tv, PayloadCounts& n) {
+  if (s == Signal::Traces) {
+    tv.clear();
+    if (!DecodeTraces(payload, tv)) return false;
+    n.spans = tv.spans.size();
+    return true;
+  }
+  if (!Validate(RequestMsg(s), payload)) return false;
+  if (s == Signal::Metrics) ForEachPoint(payload, [&](Bytes, Bytes, Bytes, uint32_t, Bytes, Bytes) { ++n.points; });
+  else ForEachLog(payload, [&](Bytes, Bytes, Bytes) { ++n.logs; });
+  return true;
+}
+
+class SpansSink : public Sink {
+ public:
+  explicit SpansSink(const SinkOptions& o) : o_(o) {}
+  bool payload(Signal s, Bytes payload, uint64_t, uint64_t seq, PayloadCounts& n) override {
+    if (!Take(s, payload, tv_, n)) return false;
+    if (s != Signal::Traces) return true;
+    for (auto& sp : tv_.spans) {
+      if (!o_.traceFilter.empty() && sp.traceId != o_.traceFilter) continue;
+      next();
+      SpanJson(tv_, sp, out_);
+      if (o_.spanFrame) {
+        out_.pop_back();
+        out_ += ",\"frame\":";
+        JsonU64(out_, seq);
+        out_.push_back('}');
+      }
+    }
+    return true;
+  }
+
+ private:
+  SinkOptions o_;
+  TracesView tv_;
+};
+
+// Spans in columns. A batch is closed, at a payload boundary, once its text reaches
+// kColumnsText bytes, so one big chunk gives several batches whose strings stay small
+// for the JS heap.
+class ColumnsSink : public Sink {
+ public:
+  static constexpr size_t kColumnsText = 32 << 10;
+  explicit ColumnsSink(const SinkOptions& o) : o_(o) {}
+  bool payload(Signal s, Bytes payload, uint64_t, uint64_t seq, PayloadCounts& n) override {
+    if (!Take(s, payload, tv_, n)) return false;
+    if (s != Signal::Traces) return true;
+    ctx_.clear();
+    ctx_.reserve(tv_.scopes.size());
+    if (cols_[colsN_ - 1].text.size() >= kColumnsText) {
+      if (++colsN_ > cols_.size()) cols_.emplace_back();
+    }
+    SpanColumns& cols = cols_[colsN_ - 1];
+    for (auto& sc : tv_.scopes) ctx_.push_back(cols.intern(sc));
+    for (auto& sp : tv_.spans) {
+      if (!o_.traceFilter.empty() && sp.traceId != o_.traceFilter) continue;
+      cols.addSpan(sp, ctx_[sp.scope], seq);
+    }
+    return true;
+  }
+  size_t columnBatches() const override { return colsN_; }
+  SpanColumns& columns(size_t i) override { return cols_[i]; }
+  void clearOutput() override {
+    Sink::clearOutput();
+    for (size_t i = 0; i < colsN_; ++i) cols_[i].clear();
+    colsN_ = 1;
+  }
+
+ private:
+  SinkOptions o_;
+  TracesView tv_;
+  std::vector<std::pair<uint32_t, uint32_t>> ctx_;
+  std::deque<SpanColumns> cols_{1};  // kept (cleared) for reuse
+  size_t colsN_ = 1;                 // batches in use; the last one is being filled
+};
+
+class PointsSink : public Sink {
+ public:
+  bool payload(Signal s, Bytes payload, uint64_t, uint64_t, PayloadCounts& n) override {
+    if (!Take(s, payload, tv_, n)) return false;
+    if (s != Signal::Metrics) return true;
+    ForEachPoint(payload, [&](Bytes res, Bytes scope, Bytes metric, uint32_t dn, Bytes data, Bytes point) {
+      next();
+      PointJson(res, scope, metric, dn, data, point, out_);
+    });
+    return true;
+  }
+
+ private:
+  TracesView tv_;
+};
+
+class LogsSink : public Sink {
+ public:
+  bool payload(Signal s, Bytes payload, uint64_t, uint64_t, PayloadCounts& n) override {
+    if (!Take(s, payload, tv_, n)) return false;
+    if (s != Signal::Logs) return true;
+    ForEachLog(payload, [&](Bytes res, Bytes scope, Bytes log) {
+      next();
+      LogJson(res, scope, log, out_);
+    });
+    return true;
+  }
+
+ private:
+  TracesView tv_;
+};
+
+class OtlpJsonSink : public Sink {
+ public:
+  bool payload(Signal s, Bytes payload, uint64_t, uint64_t, PayloadCounts& n) override {
+    if (!Take(s, payload, tv_, n)) return false;
+    JsonOptions opt;
+    ToJson(RequestMsg(s), payload, out_, opt);
+    out_.push_back('\n');
+    return true;
+  }
+
+ private:
+  TracesView tv_;
+};
+
+// One export request of one signal: the payloads of that signal concatenated (a
+// protobuf message's repeated fields concatenate).
+class OtlpProtoSink : public Sink {
+ public:
+  explicit OtlpProtoSink(Signal s) : signal_(s) {}
+  bool payload(Signal s, Bytes payload, uint64_t, uint64_t, PayloadCounts& n) override {
+    if (!Take(s, payload, tv_, n)) return false;
+    if (s == signal_) out_.append(payload.data(), payload.size());
+    return true;
+  }
+
+ private:
+  Signal signal_;
+  TracesView tv_;
+};
+
+const char* KindName(uint8_t k) {
+  switch (k) {
+    case 0: return "metadata";
+    case 1: return "traces";
+    case 2: return "metrics";
+    case 3: return "logs";
+    case 4: return "dropped";
+    default: return "unknown";
+  }
+}
+
+class FramesSink : public Sink {
+ public:
+  bool payload(Signal s, Bytes payload, uint64_t, uint64_t, PayloadCounts& n) override {
+    return Take(s, payload, tv_, n);
+  }
+  void frame(const FrameEvent& f) override {
+    next();
+    out_ += "{\"offset\":";
+    JsonU64(out_, f.offset);
+    out_ += ",\"sequence\":";
+    JsonU64String(out_, f.sequence);
+    out_ += ",\"kind\":\"";
+    out_ += KindName(f.kind);
+    out_ += "\",\"compressed\":";
+    out_ += f.compressed ? "true" : "false";
+    out_ += ",\"storedLength\":";
+    JsonU64(out_, f.storedLength);
+    out_ += ",\"payloadLength\":";
+    JsonU64(out_, f.payloadLength);
+    out_ += ",\"spans\":";
+    JsonU64(out_, f.counts.spans);
+    out_ += ",\"metricPoints\":";
+    JsonU64(out_, f.counts.points);
+    out_ += ",\"logRecords\":";
+    JsonU64(out_, f.counts.logs);
+    if (f.metadata) {
+      out_ += ",\"metadata\":";
+      out_ += *f.metadata;
+    }
+    if (f.dropped) {
+      out_ += ",\"dropped\":{\"spans\":";
+      JsonU64(out_, f.dropped[0]);
+      out_ += ",\"metricPoints\":";
+      JsonU64(out_, f.dropped[1]);
+      out_ += ",\"logRecords\":";
+      JsonU64(out_, f.dropped[2]);
+      out_.push_back('}');
+    }
+    out_.push_back('}');
+  }
+
+ private:
+  TracesView tv_;
+};
+
+}  // namespace
+
+std::unique_ptr<Sink> MakeSink(const SinkOptions& o, Summary& summary) {
+  switch (o.mode) {
+    case Mode::Summary: return MakeSummarySink(summary);
+    case Mode::Spans: return std::make_unique<SpansSink>(o);
+    case Mode::SpanCols: return std::make_unique<ColumnsSink>(o);
+    case Mode::Points: return std::make_unique<PointsSink>();
+    case Mode::Logs: return std::make_unique<LogsSink>();
+    case Mode::OtlpJson: return std::make_unique<OtlpJsonSink>();
+    case Mode::OtlpProto: return std::make_unique<OtlpProtoSink>(o.outSignal);
+    case Mode::Frames: return std::make_unique<FramesSink>();
+  }
+  return MakeSummarySink(summary);
+}
+
+}  // namespace np::dump
