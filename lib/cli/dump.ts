@@ -1,19 +1,23 @@
 /**
- * The `dump` command group (`cli.md`): summary, spans, convert, check-lambda.
+ * The `dump` command group (docs/dump.md): summary, spans, convert, check-lambda.
  * @packageDocumentation
  */
 import * as fs from 'fs';
 import type { CommandContext, FlagSpec } from './framework';
 import { defineCommand, Exit, formatBytes, jsonFlag, printJson, progressLine, UsageError } from './framework';
-import { checkLambda, convert, spanBatchesOf, summarize } from '../dump';
-import type { Diagnostic, DumpFormat, DumpSource, ReadOptions, Signal, Span } from '../dump';
+import { checkLambda, convert, CONVERT_TARGETS, DUMP_FORMATS, SIGNALS, spanBatchesOf, summarize } from '../dump';
+import type { Diagnostic, DumpErrorCode, DumpFormat, DumpSource, ReadOptions, Signal, Span } from '../dump';
+import { NetProfilerError } from '../errors';
 
-const FORMATS = ['auto', 'nptb', 'otlp-jsonl', 'collector-proto', 'otlp-proto'] as const;
-const SIGNALS = ['traces', 'metrics', 'logs'] as const;
 const BIG = 64 * 1024 * 1024;
 
+/** `n thing` or `n things`. */
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 const common = {
-  format: { type: 'string', value: 'F', choices: FORMATS, description: 'input format (default auto)' },
+  format: { type: 'string', value: 'F', choices: DUMP_FORMATS, description: 'input format (default auto)' },
   signal: { type: 'string', value: 'S', choices: SIGNALS, description: 'signal of a Collector proto file or raw request' },
   strict: { type: 'boolean', description: 'the first diagnostic (damage or loss) is an error: exit 1' },
 } as const satisfies Record<string, FlagSpec>;
@@ -75,7 +79,7 @@ const summaryCmd = defineCommand('dump', {
       ['traces', String(s.traces)],
       ['metric points', String(s.metricPoints)],
       ['log records', String(s.logRecords)],
-      ['dropped', `${s.dropped.spans} spans, ${s.dropped.metricPoints} metric points, ${s.dropped.logRecords} log records`],
+      ['dropped', `${count(s.dropped.spans, 'span')}, ${count(s.dropped.metricPoints, 'metric point')}, ${count(s.dropped.logRecords, 'log record')}`],
       ['sequence', s.firstSequence === null ? '-' : `${s.firstSequence} … ${s.lastSequence}`],
       ['time range', `${iso(s.startTimeUnixNano)} … ${iso(s.endTimeUnixNano)}`],
       ['services', s.services.join(', ') || '-'],
@@ -113,11 +117,13 @@ const spansCmd = defineCommand('dump', {
     // cannot be read at all leaves stdout empty.
     let started = false;
     let first = true;
+    let spans = 0;
     try {
       for await (const batch of spanBatchesOf(source, { ...options, ...(traceId ? { traceId: traceId.toLowerCase() } : {}) })) {
         let out = '';
         if (json && !started) out += '[';
         started = true;
+        spans += batch.length;
         for (const s of batch) {
           if (json) out += (first ? '\n' : ',\n') + JSON.stringify(s);
           else if (jsonl) out += JSON.stringify(s) + '\n';
@@ -128,6 +134,13 @@ const spansCmd = defineCommand('dump', {
       }
     } finally {
       done();
+    }
+    if (traceId !== undefined && spans === 0) {
+      ctx.stderr.write(diagnosticLines(name, diags));
+      throw new NetProfilerError<DumpErrorCode>('trace-not-found', `${name}: no span of trace ${traceId.toLowerCase()} in the input`, {
+        file: name,
+        fix: 'list the trace ids with `net-profiler dump spans FILE` (first column)',
+      });
     }
     if (json) await write((started ? '' : '[') + (first ? ']\n' : '\n]\n'));
     ctx.stderr.write(diagnosticLines(name, diags));
@@ -147,7 +160,7 @@ const convertCmd = defineCommand('dump', {
   example: 'net-profiler dump convert trace-dump-1234.nptb --to chrome -o trace.json',
   args: fileArg,
   flags: {
-    to: { type: 'string', value: 'T', required: true, choices: ['otlp-json', 'otlp-proto', 'chrome'], description: 'otlp-json (every signal), otlp-proto (one signal: --signal, else traces) or chrome' },
+    to: { type: 'string', value: 'T', required: true, choices: CONVERT_TARGETS, description: 'otlp-json (every signal), otlp-proto (one signal: --signal, else traces) or chrome' },
     out: { type: 'string', short: 'o', value: 'OUT', description: 'output file (default stdout); written whole or not at all' },
     ...common,
     json: { type: 'boolean', description: 'print a JSON report (needs -o)' },
@@ -185,7 +198,7 @@ const checkCmd = defineCommand('dump', {
       for (const p of r.problems) {
         text += `${name}: error ${p.code}: ${p.message}${p.traceId ? ` (trace ${p.traceId}${p.spanId ? `, span ${p.spanId}` : ''})` : ''}\n`;
       }
-      text += `${r.invocations} invocation(s), ${r.problems.length} problem(s): ${r.ok ? 'ok' : 'failed'}\n`;
+      text += `${count(r.invocations, 'invocation')}, ${count(r.problems.length, 'problem')}: ${r.ok ? 'ok' : 'failed'}\n`;
       ctx.stdout.write(text);
       ctx.stderr.write(diagnosticLines(name, r.diagnostics));
     }

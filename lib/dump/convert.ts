@@ -5,13 +5,16 @@
  * @packageDocumentation
  */
 import * as fs from 'fs';
-import * as path from 'path';
-import { NetProfilerError, fileError } from '../errors';
+import { badArgument, fileError, quoteValue } from '../errors';
+import { OutputSet } from '../files';
 import { DumpSource, runPass } from './reader';
 import type { ReadOptions, Signal, Span } from './types';
 
+/** The target formats of {@link convert}. */
+export const CONVERT_TARGETS = ['otlp-json', 'otlp-proto', 'chrome'] as const;
+
 /** A target format of {@link convert}. */
-export type ConvertTarget = 'otlp-json' | 'otlp-proto' | 'chrome';
+export type ConvertTarget = (typeof CONVERT_TARGETS)[number];
 
 /** Options of {@link convert}. */
 export interface ConvertOptions extends ReadOptions {
@@ -99,27 +102,38 @@ export async function* chromeTraceEvents(spans: AsyncIterable<Span> | Iterable<S
   yield buf + '\n],"displayTimeUnit":"ns"}\n';
 }
 
-/** Writes to a file through a temporary name, renamed at the end (nothing half-written stays). */
+/**
+ * Writes to a file through a temporary name beside it (lib/files.ts OutputSet), renamed
+ * at the end: nothing half-written stays, a folder or an unwritable place is refused
+ * with an `fs-*` error naming the file before anything is read.
+ */
 async function writeAtomically(out: string, produce: (write: (chunk: string | Uint8Array) => Promise<void>) => Promise<void>): Promise<number> {
-  const tmp = path.join(path.dirname(out), `.${path.basename(out)}.${process.pid}.tmp`);
-  let fh: fs.promises.FileHandle;
-  try {
-    fh = await fs.promises.open(tmp, 'w');
-  } catch (err) {
-    throw fileError(err, out, 'create');
-  }
+  const set = new OutputSet();
+  let fh: fs.promises.FileHandle | undefined;
   let bytes = 0;
   try {
+    const tmp = set.stage(out);
+    try {
+      fh = await fs.promises.open(tmp, 'wx', 0o644);
+    } catch (err) {
+      throw fileError(err, out, 'create');
+    }
+    const h = fh;
     await produce(async (c) => {
       const b = typeof c === 'string' ? Buffer.from(c) : c;
       bytes += b.length;
-      await fh.write(b);
+      try {
+        await h.write(b);
+      } catch (err) {
+        throw fileError(err, out, 'write');
+      }
     });
-    await fh.close();
-    await fs.promises.rename(tmp, out);
+    await h.close();
+    fh = undefined;
+    set.commit();
   } catch (err) {
-    await fh.close().catch(() => undefined);
-    await fs.promises.rm(tmp, { force: true });
+    await fh?.close().catch(() => undefined);
+    set.abort();
     throw err;
   }
   return bytes;
@@ -133,7 +147,7 @@ async function writeAtomically(out: string, produce: (write: (chunk: string | Ui
 export async function convert(source: DumpSource, output: string | NodeJS.WritableStream, options: ConvertOptions): Promise<ConvertResult> {
   const to = options.to;
   if (to !== 'otlp-json' && to !== 'otlp-proto' && to !== 'chrome')
-    throw new NetProfilerError('bad-option', `unknown conversion target '${String(to)}'`, { kind: 'usage', fix: 'use otlp-json, otlp-proto or chrome' });
+    throw badArgument('to', `unknown conversion target ${quoteValue(to)}`, CONVERT_TARGETS);
   const diagnostics: import('./types').Diagnostic[] = [];
   const opts: ReadOptions = { ...options, onDiagnostic: (d) => { diagnostics.push(d); options.onDiagnostic?.(d); } };
   let spans = 0;

@@ -14,21 +14,24 @@
  * ```
  * @packageDocumentation
  */
-import { NetProfilerError } from '../errors';
+import { NetProfilerError, badArgument } from '../errors';
+import type { DumpErrorCode } from './errors';
 import { dumpNative } from './native';
 import { checkReadOptions, mapNativeError } from './reader';
 import { finishSummary } from './summary';
 import type { Diagnostic, DumpSummary, LogRecord, MetricPoint, ReadOptions, Span } from './types';
 
 export * from './types';
+export type { DumpErrorCode, UnreadableCode } from './errors';
+export { UNREADABLE_CODES } from './errors';
 export type { DumpSource } from './reader';
 export { summarize } from './summary';
 export { spansOf, spanBatchesOf, metricPointsOf, logRecordsOf, framesOf } from './iterate';
 export type { SpanOptions } from './iterate';
-export { convert, chromeTraceEvents } from './convert';
+export { convert, chromeTraceEvents, CONVERT_TARGETS } from './convert';
 export type { ConvertOptions, ConvertResult, ConvertTarget } from './convert';
-export { checkLambda, INVOCATION_ATTRIBUTES, AWS_CLIENT_ATTRIBUTES, AWS_SERVICE_ATTRIBUTES } from './lambda';
-export type { LambdaCheck, LambdaProblem, LambdaProblemCode } from './lambda';
+export { checkLambda, INVOCATION_ATTRIBUTES, AWS_CLIENT_ATTRIBUTES, AWS_SERVICE_ATTRIBUTES } from './invocation-check';
+export type { LambdaCheck, LambdaProblem, LambdaProblemCode } from './invocation-check';
 
 /** Everything of a dump held in memory, decoded at once by {@link decodeBuffer}. */
 export interface DecodedDump {
@@ -47,13 +50,13 @@ export interface DecodedDump {
  * async iterators for files). Gzip inputs must be inflated first (`zlib.gunzipSync`).
  */
 export function decodeBuffer(bytes: Uint8Array, options: Omit<ReadOptions, 'onProgress' | 'chunkSize'> = {}): DecodedDump {
-  if (!(bytes instanceof Uint8Array)) throw new TypeError('decodeBuffer: bytes must be a Buffer or Uint8Array');
+  if (!(bytes instanceof Uint8Array)) throw badArgument('bytes', 'decodeBuffer: bytes must be a Buffer or Uint8Array');
   checkReadOptions(options);
   const n = dumpNative();
   const name = options.name ?? '<buffer>';
   const base = { format: options.format ?? 'auto', signal: options.signal ?? '', strict: Boolean(options.strict) };
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b)
-    throw new NetProfilerError('gzip-input', `${name}: the input is gzip-compressed`, { kind: 'usage', fix: 'inflate it first (zlib.gunzipSync) or use the async functions, which do' });
+    throw new NetProfilerError<DumpErrorCode>('gzip-input', `${name}: the input is gzip-compressed`, { kind: 'usage', fix: 'inflate it first (zlib.gunzipSync) or use the async functions, which do' });
   const run = (mode: 'spans' | 'points' | 'logs' | 'summary') => {
     try {
       return n.dumpDecode(bytes, { ...base, mode });

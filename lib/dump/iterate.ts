@@ -5,7 +5,7 @@
  */
 import { DumpSource, parseObjects, runPass } from './reader';
 import type { FrameInfo, LogRecord, MetricPoint, ReadOptions, Span } from './types';
-import { NetProfilerError } from '../errors';
+import { badArgument, quoteValue } from '../errors';
 import { spansFromColumns } from './columns';
 
 /** Options of {@link spansOf}. */
@@ -26,8 +26,8 @@ async function* objects<T>(source: DumpSource, o: ReadOptions, native: Parameter
 
 /** Parses a trace id option (hex) into bytes. @internal */
 export function traceIdBytes(id: string): Buffer {
-  if (!/^[0-9a-fA-F]{32}$/.test(id))
-    throw new NetProfilerError('bad-trace-id', `trace id '${id}' is not 32 hex digits`, { kind: 'usage', fix: 'pass a trace id as `dump spans` prints it, e.g. 4bf92f3577b34da6a3ce929d0e0e4736' });
+  if (typeof id !== 'string' || !/^[0-9a-fA-F]{32}$/.test(id))
+    throw badArgument('traceId', `trace id ${quoteValue(id)} is not 32 hex digits (pass it as \`dump spans\` prints it, e.g. 4bf92f3577b34da6a3ce929d0e0e4736)`);
   return Buffer.from(id, 'hex');
 }
 

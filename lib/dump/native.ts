@@ -38,6 +38,8 @@ export interface DumpNative {
   dumpFinish(h: NativeHandle): NativeBatch;
   dumpDecode(data: Uint8Array, options: NativeDumpOptions): NativeBatch;
   dumpDetect(data: Uint8Array): { gzip: boolean; format: string | null };
+  /** The input format names the native reader knows, `auto` first (native/dump/format.cc). */
+  readonly dumpFormats: readonly string[];
 }
 
 /** @internal */

@@ -11,25 +11,26 @@ import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import { Readable } from 'stream';
-import { NetProfilerError, fileError } from '../errors';
+import { NetProfilerError, badArgument, fileError, quoteValue } from '../errors';
+import type { DumpErrorCode } from './errors';
 import { dumpNative, NativeBatch, NativeDumpOptions } from './native';
-import type { Diagnostic, DumpFormat, ReadOptions, Signal } from './types';
+import { DUMP_FORMATS, SIGNALS } from './types';
+import type { Diagnostic, ReadOptions } from './types';
 
 /** Where a dump comes from: a file path, the bytes, or a readable stream (stdin). */
 export type DumpSource = string | Uint8Array | NodeJS.ReadableStream;
 
 const MAGIC = Buffer.from([0x89, 0x4e, 0x50, 0x54, 0x42, 0x0d, 0x0a, 0x1a]);
-const FORMATS: DumpFormat[] = ['auto', 'nptb', 'otlp-jsonl', 'collector-proto', 'otlp-proto'];
-const SIGNALS: Signal[] = ['traces', 'metrics', 'logs'];
 
 /** Checks the options a caller passed, with usage errors that say what is allowed. @internal */
 export function checkReadOptions(o: ReadOptions): void {
-  if (o.format !== undefined && !FORMATS.includes(o.format))
-    throw new NetProfilerError('bad-option', `unknown format '${String(o.format)}'`, { kind: 'usage', fix: `use one of ${FORMATS.join(', ')}` });
-  if (o.signal !== undefined && !SIGNALS.includes(o.signal))
-    throw new NetProfilerError('bad-option', `unknown signal '${String(o.signal)}'`, { kind: 'usage', fix: `use one of ${SIGNALS.join(', ')}` });
+  if (o === null || typeof o !== 'object') throw badArgument('options', 'options must be an object');
+  if (o.format !== undefined && !(DUMP_FORMATS as readonly unknown[]).includes(o.format))
+    throw badArgument('format', `unknown format ${quoteValue(o.format)}`, DUMP_FORMATS);
+  if (o.signal !== undefined && !(SIGNALS as readonly unknown[]).includes(o.signal))
+    throw badArgument('signal', `unknown signal ${quoteValue(o.signal)}`, SIGNALS);
   if (o.chunkSize !== undefined && (!Number.isInteger(o.chunkSize) || o.chunkSize < 4096))
-    throw new NetProfilerError('bad-option', 'chunkSize must be an integer of at least 4096', { kind: 'usage' });
+    throw badArgument('chunkSize', 'chunkSize must be an integer of at least 4096');
 }
 
 function sourceName(src: DumpSource, o: ReadOptions): string {
@@ -41,26 +42,28 @@ function sourceName(src: DumpSource, o: ReadOptions): string {
 
 /** Turns a native error into a NetProfilerError naming the input. @internal */
 export function mapNativeError(err: unknown, name: string): unknown {
-  const e = err as { code?: unknown; message?: string };
+  const e = err as { code?: unknown; message?: string; argument?: unknown };
   if (!e || typeof e.code !== 'string' || err instanceof NetProfilerError) return err;
-  const code = e.code;
+  const code = e.code as DumpErrorCode;
   const msg = `${name}: ${e.message ?? code}`;
   switch (code) {
+    case 'bad-argument':
+      return badArgument(typeof e.argument === 'string' ? e.argument : 'options', e.message ?? 'bad argument');
     case 'signal-unknown':
-      return new NetProfilerError(code, msg, { kind: 'usage', file: name, fix: 'name the signal with --signal traces|metrics|logs (API: signal option)' });
+      return new NetProfilerError<DumpErrorCode>(code, msg, { kind: 'usage', file: name, fix: 'name the signal with --signal traces|metrics|logs (API: signal option)' });
     case 'bad-magic':
     case 'unknown-format':
     case 'not-otlp':
     case 'empty':
-      return new NetProfilerError(code, msg, { file: name, fix: 'pass a .nptb dump, OTLP/JSON lines, a Collector proto file or an OTLP export request (or name it with --format)' });
+      return new NetProfilerError<DumpErrorCode>(code, msg, { file: name, fix: 'pass a .nptb dump, OTLP/JSON lines, a Collector proto file or an OTLP export request (or name its format with --format, its signal with --signal)' });
     case 'unsupported-version':
-      return new NetProfilerError(code, msg, { file: name, fix: 'upgrade net-profiler to a version that reads this dump format' });
+      return new NetProfilerError<DumpErrorCode>(code, msg, { file: name, fix: 'upgrade net-profiler to a version that reads this dump format' });
     case 'out-of-memory':
     case 'internal':
-      return new NetProfilerError(code, msg, { kind: 'outside', file: name });
+      return new NetProfilerError<DumpErrorCode>(code, msg, { kind: 'outside', file: name });
     default:
       // strict mode: the first diagnostic
-      return new NetProfilerError(code, msg, { file: name, fix: 'read without --strict to get every good frame and the list of damage' });
+      return new NetProfilerError<DumpErrorCode>(code, msg, { file: name, fix: 'read without --strict to get every good frame and the list of damage' });
   }
 }
 
@@ -201,7 +204,7 @@ async function* inflate(input: Readable, name: string): AsyncIterable<Buffer> {
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e && typeof e.code === 'string' && e.code.startsWith('Z_'))
-      throw new NetProfilerError('gzip-failed', `${name}: the gzip stream is damaged (${e.message})`, { file: name });
+      throw new NetProfilerError<DumpErrorCode>('gzip-failed', `${name}: the gzip stream is damaged (${e.message})`, { file: name });
     throw err;
   }
 }
@@ -306,7 +309,7 @@ export function runPass(src: DumpSource, o: ReadOptions, native: Omit<NativeDump
           try {
             await ringKeep.add(chunk);
           } catch (err) {
-            throw new NetProfilerError(
+            throw new NetProfilerError<DumpErrorCode>(
               'spool-failed',
               `${name}: a ring snapshot read from a stream is kept in a temporary file for its second pass, and writing it in ${os.tmpdir()} failed (${(err as Error).message})`,
               { kind: 'outside', file: name, fix: 'free space there, or point TMPDIR at a directory with room' },

@@ -1,17 +1,27 @@
 /**
  * The data the dump reader gives back: spans, metric points, log records, frames,
- * diagnostics and the summary (`trace-dump.md`, `cli.md`).
+ * diagnostics and the summary (docs/dump.md).
  * @packageDocumentation
  */
 
-/** An input format of `trace-dump.md`; `auto` detects it from the first bytes. */
-export type DumpFormat = 'auto' | 'nptb' | 'otlp-jsonl' | 'collector-proto' | 'otlp-proto';
+/**
+ * The input format names, `auto` first. The native reader owns this table
+ * (native/dump/format.cc, exported as `dumpFormats`); test/dump/formats.test.ts proves
+ * this copy equal to it.
+ */
+export const DUMP_FORMATS = ['auto', 'nptb', 'otlp-jsonl', 'collector-proto', 'otlp-proto'] as const;
+
+/** An input format of docs/dump.md; `auto` detects it from the first bytes. */
+export type DumpFormat = (typeof DUMP_FORMATS)[number];
+
+/** The OpenTelemetry signals. */
+export const SIGNALS = ['traces', 'metrics', 'logs'] as const;
 
 /** An OpenTelemetry signal. */
-export type Signal = 'traces' | 'metrics' | 'logs';
+export type Signal = (typeof SIGNALS)[number];
 
 /**
- * An attribute value as plain JSON (cli.md): string, boolean, a number for a double or
+ * An attribute value as plain JSON (docs/dump.md): string, boolean, a number for a double or
  * a safe int64 (|v| ≤ 2^53 − 1), a decimal string for a larger int64, `"NaN"` /
  * `"Infinity"` / `"-Infinity"` for those doubles, base64 for bytes, an array, an
  * object for a key-value list, `null` for an empty value.
@@ -191,7 +201,7 @@ export interface FrameInfo {
   dropped?: { spans: number; metricPoints: number; logRecords: number };
 }
 
-/** Diagnostic codes of `trace-dump.md`. */
+/** Diagnostic codes of docs/dump.md. */
 export type DiagnosticCode =
   | 'corrupt-header'
   | 'truncated'

@@ -115,11 +115,12 @@ Signal DetectSignal(Bytes m) {
   return t ? Signal::Traces : me ? Signal::Metrics : Signal::Logs;
 }
 
-void ThrowUnknownSignal(Bytes m, const char* what) {
+void ThrowUnknownSignal(Bytes m, const char* what, const std::string& hint) {
   bool any = Validate(RequestMsg(Signal::Traces), m) || Validate(RequestMsg(Signal::Metrics), m) ||
              Validate(RequestMsg(Signal::Logs), m);
   if (!any)
-    throw Error("not-otlp", std::string(what) + " is not an OTLP export request of any signal (traces, metrics or logs)");
+    throw Error("not-otlp", std::string(what) + " is not an OTLP export request of any signal (traces, metrics or logs)" +
+                                (hint.empty() ? "" : "; " + hint));
   throw Error("signal-unknown", std::string(what) +
                                     " does not say its signal and decodes as none or several of traces, metrics and logs: "
                                     "name it with --signal traces|metrics|logs");

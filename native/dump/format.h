@@ -42,7 +42,8 @@ Signal DetectSignal(Bytes message);
 
 // Throws `not-otlp` (no signal validates) or `signal-unknown` (none or several qualify)
 // for a message `what` ("the input", "the first message") that does not say its signal.
-[[noreturn]] void ThrowUnknownSignal(Bytes m, const char* what);
+// `hint`, when not empty, ends the message (what the bytes look like).
+[[noreturn]] void ThrowUnknownSignal(Bytes m, const char* what, const std::string& hint = std::string());
 
 // A short description of what the first bytes of an input look like, for the error
 // that says an input decoded as nothing under a forced format or signal.

@@ -190,7 +190,9 @@ void Session::frameCollector(bool atEnd) {
       collectorSignal_ = o_.signal;
       if (collectorSignal_ == Signal::None) {
         collectorSignal_ = DetectSignal(m);
-        if (collectorSignal_ == Signal::None) ThrowUnknownSignal(m, "the first message");
+        if (collectorSignal_ == Signal::None)
+          ThrowUnknownSignal(m, "the first message",
+                             o_.format == Format::CollectorProto && !head_.empty() ? "read as collector-proto, " + LooksLike(head_.data(), head_.size()) : "");
       }
     }
     PayloadCounts n;
@@ -208,7 +210,8 @@ void Session::frameRaw(bool atEnd) {
   if (s == Signal::None) {
     if (m.empty()) throw Error("empty", "the input is empty");
     s = DetectSignal(m);
-    if (s == Signal::None) ThrowUnknownSignal(m, "the input");
+    if (s == Signal::None)
+      ThrowUnknownSignal(m, "the input", o_.format == Format::OtlpProto ? "read as otlp-proto, " + LooksLike(d_, n_) : "");
   }
   PayloadCounts n;
   if (onPayload(s, m, 0, 0, n)) ++sum_.frames;

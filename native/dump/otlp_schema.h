@@ -85,12 +85,12 @@ inline bool ValidateKeyValue(Bytes b, int depth) {
 }
 
 struct JsonOptions {
-  bool plain = false;  // attributes as objects of plain values (cli.md) instead of OTLP/JSON
+  bool plain = false;  // attributes as objects of plain values (docs/dump.md) instead of OTLP/JSON
 };
 // Writes a validated message as JSON: OTLP/JSON (proto3 mapping with hex ids, int64 as
 // strings, enums as numbers) or the plain form.
 void ToJson(const Msg* msg, Bytes bytes, std::string& out, const JsonOptions& opt, int depth = 0);
-// Writes an AnyValue as a plain JSON value (cli.md rules).
+// Writes an AnyValue as a plain JSON value (the rules of docs/dump.md).
 void PlainAnyValue(Bytes anyValue, std::string& out, int depth = 0);
 // Writes repeated KeyValue entries (given as the message holding them and the field
 // number) as one plain JSON object.

@@ -75,7 +75,7 @@ LinkFields DecodeLink(Bytes link);
 // Finds a string attribute of a message's repeated KeyValue field.
 bool FindStringAttr(Bytes message, uint32_t field, std::string_view key, Bytes& value);
 
-// The span as the plain JSON object of cli.md (resource and scope included).
+// The span as the plain JSON object of docs/dump.md (resource and scope included).
 void SpanJson(const TracesView& v, const SpanView& s, std::string& out);
 // Resource attributes as a plain object, scope as {name, version}.
 void ResourceJson(Bytes resource, std::string& out);

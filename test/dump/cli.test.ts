@@ -1,4 +1,4 @@
-// The `dump` commands of cli.md through the real bin (needs `npm run build`).
+// The `dump` commands of docs/dump.md through the real bin (needs `npm run build`).
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -13,7 +13,7 @@ beforeAll(() => {
 });
 
 describe('dump summary', () => {
-  it('--json: the cli.md document', () => {
+  it('--json: the docs/dump.md document', () => {
     const r = cli(['dump', 'summary', F('lambda.nptb'), '--json']);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
@@ -69,7 +69,7 @@ describe('dump summary', () => {
 });
 
 describe('dump spans', () => {
-  it('--json array, --jsonl lines, --trace filter, and the span shape of cli.md', () => {
+  it('--json array, --jsonl lines, --trace filter, and the span shape of docs/dump.md', () => {
     const j = cli(['dump', 'spans', F('lambda.nptb'), '--json']);
     expect(j.code).toBe(0);
     const spans = JSON.parse(j.stdout);
@@ -111,7 +111,7 @@ describe('dump convert', () => {
 });
 
 describe('dump check-lambda', () => {
-  it('ok: exit 0; problems: exit 1 with the cli.md document', () => {
+  it('ok: exit 0; problems: exit 1 with the docs/dump.md document', () => {
     const good = path.join(dir, 'good.nptb');
     fs.writeFileSync(good, gen.writeDump([0, 1].map((i) => ({ kind: 'traces', payload: gen.lambdaTraces({ invocations: 1, seed: 60 + i, startNs: 1795479225000000000n + BigInt(i) * 1000000000n }).proto }))));
     const r = cli(['dump', 'check-lambda', good, '--json']);

@@ -52,26 +52,30 @@ export function expectedSpan(s: any): Partial<Span> {
 }
 
 /**
- * Normalises an OTLP/JSON document for comparison: int64 values as strings (the
- * proto3 mapping; the JS SDK writes small ones as numbers), and default values
- * (0, "", false, empty arrays) dropped since OTLP/JSON may leave them out.
+ * The exact OTLP/JSON document of an export request, made by an independent decoder
+ * (protobufjs, the generated code of @opentelemetry/otlp-transformer): every field that
+ * is on the wire, and no other (an unset optional field such as a histogram's `min`
+ * is absent, never 0); int64 and fixed64 as decimal strings; enums as integers; trace
+ * and span ids as lowercase hex; other bytes as base64. Compare it with `toEqual`
+ * against what the SDK wrote: value types count (a string is not a number).
  */
-export function normalizeOtlpJson(v: unknown, key = ''): unknown {
-  const int64Keys = new Set(['intValue', 'asInt', 'count', 'zeroCount', 'timeUnixNano', 'startTimeUnixNano', 'endTimeUnixNano', 'observedTimeUnixNano']);
-  if (Array.isArray(v)) {
-    const a = v.map((x) => normalizeOtlpJson(x, key === 'bucketCounts' ? 'bucketCounts' : ''));
-    return a;
-  }
-  if (v && typeof v === 'object') {
-    const o: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-      const n = normalizeOtlpJson(x, k);
-      if (n === undefined || n === 0 || n === '' || n === '0' || n === false || (Array.isArray(n) && n.length === 0)) continue;
-      if (n && typeof n === 'object' && !Array.isArray(n) && Object.keys(n).length === 0 && k !== 'value') continue;
-      o[k] = n;
+export function otlpJsonOf(signal: 'traces' | 'metrics' | 'logs', bytes: Uint8Array): unknown {
+  const T = {
+    traces: pbRoot.collector.trace.v1.ExportTraceServiceRequest,
+    metrics: pbRoot.collector.metrics.v1.ExportMetricsServiceRequest,
+    logs: pbRoot.collector.logs.v1.ExportLogsServiceRequest,
+  }[signal];
+  const obj = T.toObject(T.decode(bytes), { longs: String, enums: Number, bytes: String, defaults: false });
+  const ids = new Set(['traceId', 'spanId', 'parentSpanId']);
+  const hex = (v: unknown, key: string): unknown => {
+    if (Array.isArray(v)) return v.map((x) => hex(x, ''));
+    if (v && typeof v === 'object') {
+      const o: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v as Record<string, unknown>)) o[k] = hex(x, k);
+      return o;
     }
-    return o;
-  }
-  if ((int64Keys.has(key) || key === 'bucketCounts') && (typeof v === 'number' || typeof v === 'string')) return String(v);
-  return v;
+    if (ids.has(key) && typeof v === 'string') return Buffer.from(v, 'base64').toString('hex');
+    return v;
+  };
+  return hex(obj, '');
 }

@@ -1,5 +1,5 @@
 /**
- * The AWS Lambda invocation shape check of `trace-dump.md`.
+ * The AWS Lambda invocation shape check of docs/dump.md.
  * @packageDocumentation
  */
 import { spansOf } from './iterate';
@@ -69,6 +69,8 @@ interface Slim {
   start: bigint;
   frame: number;
   name: string;
+  /** `faas.invocation_id` of an invocation (span or resource), if it has one. */
+  invocationId: string | undefined;
   missing: string[];
   aws: boolean;
 }
@@ -106,7 +108,14 @@ function slim(s: Span, ids: Set<string>): Slim {
     const svc = s.attributes['rpc.service'];
     for (const a of (typeof svc === 'string' && AWS_SERVICE_ATTRIBUTES[svc]) || []) if (!has(s.attributes[a])) missing.push(a);
   }
-  return { traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId, kind: s.kind, start: BigInt(s.startTimeUnixNano), frame: s.frame ?? 0, name: s.name, missing, aws };
+  const id = s.kind === SERVER ? (s.attributes['faas.invocation_id'] ?? s.resource['faas.invocation_id']) : undefined;
+  const invocationId = typeof id === 'string' && id !== '' ? id : undefined;
+  return { traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId, kind: s.kind, start: BigInt(s.startTimeUnixNano), frame: s.frame ?? 0, name: s.name, invocationId, missing, aws };
+}
+
+/** How a message names an invocation: its `faas.invocation_id`, else its span. */
+function invocationName(inv: Slim): string {
+  return inv.invocationId !== undefined ? `invocation ${inv.invocationId}` : `invocation span '${inv.name}' (${inv.spanId}, no faas.invocation_id)`;
 }
 
 function judge(spans: Slim[], ids: Set<string>, diagnostics: Diagnostic[]): LambdaCheck {
@@ -142,20 +151,34 @@ function judge(spans: Slim[], ids: Set<string>, diagnostics: Diagnostic[]): Lamb
         r.max = Math.max(r.max, s.frame);
       }
     }
-    // suffix minimum of the first frame of every later invocation
+    // suffix minimum of the first frame of every later invocation, and which invocation has it
     const first = invocations.map((inv) => byTrace.get(inv.traceId)!.min);
     const laterMin: number[] = new Array(invocations.length).fill(Infinity);
-    for (let i = invocations.length - 2; i >= 0; i--) laterMin[i] = Math.min(laterMin[i + 1]!, first[i + 1]!);
+    const laterWho: number[] = new Array(invocations.length).fill(-1);
+    for (let i = invocations.length - 2; i >= 0; i--) {
+      const own = first[i + 1]!;
+      if (own < laterMin[i + 1]!) {
+        laterMin[i] = own;
+        laterWho[i] = i + 1;
+      } else {
+        laterMin[i] = laterMin[i + 1]!;
+        laterWho[i] = laterWho[i + 1]!;
+      }
+    }
     invocations.forEach((inv, i) => {
       const own = byTrace.get(inv.traceId)!;
       const next = invocations[i + 1];
-      if (next && next.traceId !== inv.traceId && own.max >= laterMin[i]!)
+      if (next && next.traceId !== inv.traceId && own.max >= laterMin[i]!) {
+        const later = invocations[laterWho[i]!]!;
         problems.push({
           code: 'late-flush',
           traceId: inv.traceId,
           spanId: inv.spanId,
-          message: `invocation '${inv.name}' has spans in frame ${own.max}, written after the next invocation began (its spans start in frame ${laterMin[i]})`,
+          message:
+            `${invocationName(inv)} began first, but its spans were flushed as late as frame ${own.max}, ` +
+            `at or after frame ${laterMin[i]}, which already holds spans of ${invocationName(later)}, which began later`,
         });
+      }
     });
   }
   return { invocations: invocations.length, ok: problems.length === 0, problems, diagnostics };
