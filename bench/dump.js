@@ -19,45 +19,13 @@ const path = require('path');
 const { execFileSync } = require('child_process');
 const gen = require('../test/dump/gen.js');
 const dump = require('../dist/dump');
+const { makeFile, payloads, sdkPool } = require('./dump-data.js');
 const root = require('otlp-transformer-053/build/src/generated/root.js').opentelemetry.proto;
 
 const MiB = 1 << 20;
 const target = Number(process.argv[2] || 256) * MiB;
 const dataDir = path.join(__dirname, 'data');
 fs.mkdirSync(dataDir, { recursive: true });
-
-function makeFile(file, bytes, pool) {
-  if (fs.existsSync(file) && fs.statSync(file).size >= bytes) return;
-  const fd = fs.openSync(file + '.tmp', 'w');
-  fs.writeSync(fd, gen.header());
-  let size = 64;
-  let seq = 0;
-  fs.writeSync(fd, gen.frame('metadata', Buffer.from(JSON.stringify(gen.METADATA)), seq++));
-  const framed = pool.map((p) => gen.frame('traces', p, 0));
-  while (size < bytes) {
-    const f = Buffer.from(framed[seq % framed.length]);
-    // rewrite the sequence number and header CRC of the pooled frame
-    f.writeBigUInt64LE(BigInt(seq++), 16);
-    f.writeUInt32LE(gen.crc32c(f.subarray(0, 24)), 24);
-    fs.writeSync(fd, f);
-    size += f.length;
-  }
-  fs.closeSync(fd);
-  fs.renameSync(file + '.tmp', file);
-}
-
-function payloads(file, limit) {
-  // the trace payloads of the file, read back by offset (what protobufjs gets)
-  const buf = fs.readFileSync(file);
-  const out = [];
-  let off = 64;
-  while (off + 32 <= buf.length && out.length < limit) {
-    const len = buf.readUInt32LE(off + 8);
-    if (buf[off + 4] === 1) out.push(buf.subarray(off + 32, off + 32 + len));
-    off += (32 + len + 7) & ~7;
-  }
-  return out;
-}
 
 function time1(fn) {
   const t = process.hrtime.bigint();
@@ -77,8 +45,7 @@ async function time(fn) {
 
 (async () => {
   console.log('making the SDK pool…');
-  const pool = [];
-  for (let i = 0; i < 64; i++) pool.push(gen.lambdaTraces({ invocations: 20, seed: 1000 + i, extras: i % 4 === 0, startNs: 1795479225000000000n + BigInt(i) * 10000000000n }).proto);
+  const pool = sdkPool();
   const file = path.join(dataDir, `lambda-${target / MiB}MiB.nptb`);
   makeFile(file, target, pool);
   const size = fs.statSync(file).size;

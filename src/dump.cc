@@ -1,12 +1,14 @@
 // Glue for native/dump: a streaming reader session held by JS as an External. Each
 // call hands over a big chunk and returns everything it produced (a batch of JSON
 // text or protobuf bytes, plus new diagnostics): one crossing per chunk, never per span.
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "dump/reader.h"
+#include "dump/split.h"
 #include "glue.h"
 
 namespace {
@@ -71,6 +73,25 @@ Napi::Value AsciiValue(Napi::Env env, const std::string& t) {
   return Napi::Value(env, v);
 }
 
+Napi::Array DiagnosticsToJs(Napi::Env env, const std::vector<Diagnostic>& list) {
+  Napi::Array diags = Napi::Array::New(env, list.size());
+  for (size_t i = 0; i < list.size(); ++i) {
+    const Diagnostic& d = list[i];
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("code", d.code);
+    o.Set("offset", Napi::Number::New(env, double(d.offset)));
+    o.Set("message", d.message);
+    if (d.missing >= 0) o.Set("missing", Napi::Number::New(env, double(d.missing)));
+    if (d.hasCounters) {
+      o.Set("spans", Napi::Number::New(env, double(d.counters[0])));
+      o.Set("metricPoints", Napi::Number::New(env, double(d.counters[1])));
+      o.Set("logRecords", Napi::Number::New(env, double(d.counters[2])));
+    }
+    diags.Set(uint32_t(i), o);
+  }
+  return diags;
+}
+
 Napi::Value ToJs(Napi::Env env, Batch& b, bool binary) {
   Napi::Object r = Napi::Object::New(env);
   const std::string& out = b.s->output();
@@ -119,22 +140,7 @@ Napi::Value ToJs(Napi::Env env, Batch& b, bool binary) {
     r.Set("columns", list);
   }
   b.s->clearOutput();
-  Napi::Array diags = Napi::Array::New(env, b.diags.size());
-  for (size_t i = 0; i < b.diags.size(); ++i) {
-    const Diagnostic& d = b.diags[i];
-    Napi::Object o = Napi::Object::New(env);
-    o.Set("code", d.code);
-    o.Set("offset", Napi::Number::New(env, double(d.offset)));
-    o.Set("message", d.message);
-    if (d.missing >= 0) o.Set("missing", Napi::Number::New(env, double(d.missing)));
-    if (d.hasCounters) {
-      o.Set("spans", Napi::Number::New(env, double(d.counters[0])));
-      o.Set("metricPoints", Napi::Number::New(env, double(d.counters[1])));
-      o.Set("logRecords", Napi::Number::New(env, double(d.counters[2])));
-    }
-    diags.Set(uint32_t(i), o);
-  }
-  r.Set("diagnostics", diags);
+  r.Set("diagnostics", DiagnosticsToJs(env, b.diags));
   if (!b.summary.empty()) r.Set("summary", b.summary);
   if (b.ring) {
     Napi::Array order = Napi::Array::New(env, b.order.size() * 2);
@@ -265,6 +271,57 @@ Napi::Value Decode(const Napi::CallbackInfo& info) {
   });
 }
 
+np::dump::SummaryOptions SummaryOptionsOf(Napi::Value v) {
+  np::dump::SummaryOptions so;
+  if (!v.IsObject()) return so;
+  Napi::Object o = v.As<Napi::Object>();
+  Napi::Value threads = o.Get("threads"), splitAt = o.Get("splitAt"), chunk = o.Get("chunk");
+  if (chunk.IsNumber()) so.chunk = size_t(std::max(4096.0, std::min(double(1 << 30), chunk.As<Napi::Number>().DoubleValue())));
+  if (threads.IsNumber()) so.threads = std::max(1, std::min(2, threads.As<Napi::Number>().Int32Value()));
+  if (splitAt.IsNumber()) so.splitAt = uint64_t(std::max(0.0, splitAt.As<Napi::Number>().DoubleValue()));
+  return so;
+}
+
+Napi::Value SummaryToJs(Napi::Env env, np::dump::SummaryResult& r) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("summary", r.summaryJson);
+  o.Set("diagnostics", DiagnosticsToJs(env, r.diagnostics));
+  o.Set("split", Napi::Boolean::New(env, r.split));
+  return o;
+}
+
+// summarizeFile(path, options, {threads, splitAt}) -> Promise<{summary, diagnostics, split}>:
+// the native core reads the file itself (pread) on Node's thread pool, a .nptb file in two
+// ranges on two threads (native/dump/split.h).
+Napi::Value SummarizeFile(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsString()) throw np::glue::BadArgument(env, "path", "path must be a string");
+  std::string path = info[0].As<Napi::String>().Utf8Value();
+  np::dump::Options opt = OptionsOf(env, info[1]);
+  np::dump::SummaryOptions so = SummaryOptionsOf(info[2]);
+  return np::glue::PromiseWorker<np::dump::SummaryResult>::Start(
+      env,
+      [path, opt, so]() {
+        np::dump::FileSource src(path);
+        return np::dump::SummarizeSource(src, opt, so);
+      },
+      [](Napi::Env e, np::dump::SummaryResult& r) { return SummaryToJs(e, r); });
+}
+
+// summarizeBuffer(bytes, options, {threads, splitAt}) -> {summary, diagnostics, split}:
+// the same, synchronously, over bytes in memory (tests: the split equals one pass).
+Napi::Value SummarizeBuffer(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto bytes = np::glue::BytesArg(info, 0, "data");
+  np::dump::Options opt = OptionsOf(env, info[1]);
+  np::dump::SummaryOptions so = SummaryOptionsOf(info[2]);
+  return np::glue::Guard(env, [&]() -> Napi::Value {
+    np::dump::MemorySource src(bytes.data, bytes.size);
+    np::dump::SummaryResult r = np::dump::SummarizeSource(src, opt, so);
+    return SummaryToJs(env, r);
+  });
+}
+
 // detect(bytes) -> {gzip, format}
 Napi::Value Detect(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -284,6 +341,8 @@ void Init(Napi::Env env, Napi::Object exports) {
   exports.Set("dumpFinish", Napi::Function::New(env, Finish, "dumpFinish"));
   exports.Set("dumpDecode", Napi::Function::New(env, Decode, "dumpDecode"));
   exports.Set("dumpDetect", Napi::Function::New(env, Detect, "dumpDetect"));
+  exports.Set("dumpSummarizeFile", Napi::Function::New(env, SummarizeFile, "dumpSummarizeFile"));
+  exports.Set("dumpSummarizeBuffer", Napi::Function::New(env, SummarizeBuffer, "dumpSummarizeBuffer"));
   // the input format names: native/dump/format.cc owns them, TypeScript checks its copy
   Napi::Array formats = Napi::Array::New(env);
   uint32_t i = 0;

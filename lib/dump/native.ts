@@ -26,6 +26,22 @@ export interface NativeBatch {
   columns?: import('./columns').SpanColumns[];
 }
 
+/** How the native core reads a whole input for its summary (native/dump/split.h). @internal */
+export interface NativeSplitOptions {
+  /** 1: one pass; 2 (default): a .nptb file in two ranges walked at once. */
+  threads?: number;
+  /** Where the second range is looked for (default: the middle). */
+  splitAt?: number;
+}
+
+/** A summary computed by the native core reading the input itself. @internal */
+export interface NativeSummary {
+  summary: string;
+  diagnostics: NativeBatch['diagnostics'];
+  /** Two ranges were walked and merged. */
+  split: boolean;
+}
+
 /** Opaque native session. @internal */
 export type NativeHandle = { readonly __dumpHandle: unique symbol };
 
@@ -38,6 +54,8 @@ export interface DumpNative {
   dumpFinish(h: NativeHandle): NativeBatch;
   dumpDecode(data: Uint8Array, options: NativeDumpOptions): NativeBatch;
   dumpDetect(data: Uint8Array): { gzip: boolean; format: string | null };
+  dumpSummarizeFile(path: string, options: Omit<NativeDumpOptions, 'mode'> & { mode?: 'summary' }, split?: NativeSplitOptions): Promise<NativeSummary>;
+  dumpSummarizeBuffer(data: Uint8Array, options: Omit<NativeDumpOptions, 'mode'> & { mode?: 'summary' }, split?: NativeSplitOptions): NativeSummary;
   /** The input format names the native reader knows, `auto` first (native/dump/format.cc). */
   readonly dumpFormats: readonly string[];
 }

@@ -9,6 +9,7 @@
 #include "dump/json_in.h"
 #include "dump/pb.h"
 #include "dump/reader.h"
+#include "dump/split.h"
 #include "tests/check.h"
 
 using namespace np::dump;
@@ -407,4 +408,65 @@ NP_TEST(dump_column_text_is_ascii_only) {
   for (unsigned char ch : c.text) NP_CHECK(ch < 0x80);
   NP_CHECK(!c.text16.empty());
   NP_CHECK_EQ(c.wide.size() % 3, size_t(0));
+}
+
+// ---- the format table, the words, and the split summary ------------------------------
+
+NP_TEST(dump_format_table_round_trips) {
+  for (const FormatEntry& e : kFormats) {
+    Format f = Format::Nptb;
+    NP_CHECK(ParseFormat(e.name, f));
+    NP_CHECK(f == e.format);
+    NP_CHECK_EQ(std::string(FormatName(e.format)), std::string(e.name));
+  }
+  Format f = Format::Nptb;
+  NP_CHECK(!ParseFormat("zip", f));
+  NP_CHECK_EQ(std::string(kFormats[0].name), std::string("auto"));
+}
+
+NP_TEST(dump_decimal_and_plural_words) {
+  NP_CHECK_EQ(Decimal(0), std::string("0"));
+  NP_CHECK_EQ(Decimal(UINT64_MAX), std::string("18446744073709551615"));
+  NP_CHECK_EQ(SequenceGap(8, 3, 5).message, std::string("1 frame missing between sequence 3 and 5"));
+  NP_CHECK_EQ(SequenceGap(8, 3, 9).message, std::string("5 frames missing between sequence 3 and 9"));
+  NP_CHECK_EQ(SequenceGap(8, 9, 3).missing, int64_t(0));
+}
+
+namespace {
+std::string DiagText(const std::vector<Diagnostic>& d) {
+  std::string s;
+  for (auto& x : d) {
+    s += x.code + "@" + Decimal(x.offset) + ":" + x.message + ";" + std::to_string(x.missing);
+    for (uint64_t c : x.counters) s += "," + Decimal(c);
+    s += "\n";
+  }
+  return s;
+}
+}  // namespace
+
+NP_TEST(dump_split_summary_equals_one_pass_at_every_split_point) {
+  for (const char* name : {"lambda.nptb", "damaged.nptb", "ring.nptb"}) {
+    std::string b = Fixture(name);
+    MemorySource src(U(b), b.size());
+    Options o;
+    SummaryOptions one;
+    one.threads = 1;
+    SummaryResult base = SummarizeSource(src, o, one);
+    NP_CHECK(!base.split);
+    size_t splits = 0;
+    for (size_t at = 1; at < b.size(); at += 8) {
+      SummaryOptions two;
+      two.splitAt = at;
+      SummaryResult r = SummarizeSource(src, o, two);
+      splits += r.split ? 1 : 0;
+      NP_CHECK_EQ(r.summaryJson, base.summaryJson);
+      NP_CHECK_EQ(DiagText(r.diagnostics), DiagText(base.diagnostics));
+    }
+    // a ring snapshot is read in one pass; the others really split
+    NP_CHECK(std::string(name) == "ring.nptb" ? splits == 0 : splits > 0);
+    // and one pass equals the streaming session
+    Result streamed = Read(b, Mode::Summary, 4096);
+    NP_CHECK_EQ(base.summaryJson, streamed.summary);
+    NP_CHECK_EQ(DiagText(base.diagnostics), DiagText(streamed.diags));
+  }
 }

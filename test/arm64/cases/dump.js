@@ -23,6 +23,9 @@ module.exports = (addon, root) => {
     r['span-columns'] = cols
       ? sha(JSON.stringify(cols.map((c) => [c.text, Array.from(c.bounds), c.text16 ?? '', Array.from(c.wide ?? []), Array.from(c.span), Array.from(c.attr), Array.from(c.event), Array.from(c.link)])))
       : 'none';
+    // the split summary (two threads) equals the one pass, at the middle of the file
+    const split = addon.dumpSummarizeBuffer(bytes, { format: 'auto', signal: name.endsWith('.pb') ? 'traces' : '', strict: false }, { threads: 2, splitAt: bytes.length >> 1 });
+    r.split = { split: split.split, equal: split.summary === sum.summary && JSON.stringify(split.diagnostics) === JSON.stringify(sum.diagnostics) };
     out[name] = r;
   }
   // the fixture's frames 60 times over: enough text for several column batches
