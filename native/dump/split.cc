@@ -1,7 +1,6 @@
 #include "dump/split.h"
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,9 +16,6 @@
 namespace np::dump {
 
 void Window::release() {
-  if (map) ::munmap(map, mapSize);
-  map = nullptr;
-  mapSize = 0;
   data = nullptr;
   size = 0;
 }
@@ -36,24 +32,6 @@ void MemorySource::window(uint64_t offset, size_t n, Window& w, std::vector<uint
   if (offset >= n_) return;
   w.data = p_ + offset;
   w.size = size_t(std::min<uint64_t>(n, n_ - offset));
-}
-
-void FileSource::window(uint64_t offset, size_t n, Window& w, std::vector<uint8_t>& buf) const {
-  w.release();
-  if (offset >= size_) return;
-  static const uint64_t page = uint64_t(::sysconf(_SC_PAGESIZE));
-  uint64_t start = offset & ~(page - 1);
-  size_t want = size_t(std::min<uint64_t>(n, size_ - offset));
-  size_t len = size_t(offset - start) + want;
-  void* m = ::mmap(nullptr, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd_, off_t(start));
-  if (m == MAP_FAILED) {  // not mappable after all: read it
-    ByteSource::window(offset, n, w, buf);
-    return;
-  }
-  w.map = m;
-  w.mapSize = len;
-  w.data = static_cast<const uint8_t*>(m) + (offset - start);
-  w.size = want;
 }
 
 size_t MemorySource::read(uint64_t offset, uint8_t* buf, size_t n) const {

@@ -16,13 +16,11 @@
 
 namespace np::dump {
 
-// A view of some bytes of a source: the source's own memory, a mapping of a file
-// window (unmapped by release()), or a copy in the caller's buffer.
+// A view of some bytes of a source: the source's own memory, or a copy in the
+// caller's buffer.
 struct Window {
   const uint8_t* data = nullptr;
   size_t size = 0;
-  void* map = nullptr;
-  size_t mapSize = 0;
   Window() = default;
   Window(const Window&) = delete;
   Window& operator=(const Window&) = delete;
@@ -53,9 +51,10 @@ class MemorySource : public ByteSource {
   size_t n_;
 };
 
-// A regular file, viewed in mapped windows of one chunk each (prefaulted at once,
-// unmapped once walked: memory stays bounded by the chunks), read with pread where a
-// copy is wanted. Mapping measured faster than pread from the page cache here.
+// A regular file read with pread into one reused buffer per thread (memory stays
+// bounded by the chunks). Mapping windows of the file instead (mmap with MAP_POPULATE,
+// unmapped once walked) was measured slower here: 2.5-2.7 GiB/s against 2.8-3.3 GiB/s
+// for the summary walk of a 256 MiB dump in the page cache.
 class FileSource : public ByteSource {
  public:
   explicit FileSource(const std::string& path);  // throws fs-<errno>
@@ -64,7 +63,6 @@ class FileSource : public ByteSource {
   FileSource& operator=(const FileSource&) = delete;
   uint64_t size() const override { return size_; }
   size_t read(uint64_t offset, uint8_t* buf, size_t n) const override;
-  void window(uint64_t offset, size_t n, Window& w, std::vector<uint8_t>& buf) const override;
 
  private:
   int fd_ = -1;
@@ -75,7 +73,7 @@ struct SummaryOptions {
   int threads = 2;             // 1: one pass
   uint64_t splitAt = 0;        // where the second range is looked for; 0: the middle
   uint64_t minSplit = 8 << 20;  // inputs smaller than this are read in one pass (unless splitAt)
-  size_t chunk = 4 << 20;      // bytes read per call
+  size_t chunk = 4 << 20;      // bytes read per call (1 and 4 MiB measured alike)
 };
 
 struct SummaryResult {

@@ -249,11 +249,16 @@ describe('damage: every rule of docs/dump.md', () => {
   });
 
   it('gzip failure and invalid protobuf are malformed payloads; the frame is skipped', async () => {
-    const buf = Buffer.concat([gen.header(), gen.frame('traces', Buffer.from([0xff, 0xff, 0xff]), 0), traces(1).payload.length ? gen.frame('traces', traces(1).payload, 1) : Buffer.alloc(0)]);
-    const bad = Buffer.from(buf);
-    const s = await summarize(bad);
-    expect(codes(s.diagnostics)).toEqual(['malformed-payload']);
+    // a frame flagged gzip whose payload is not gzip (header CRC made right again)
+    const notGzip = gen.frame('traces', Buffer.from('this payload is not gzip at all'), 1);
+    notGzip[5] = 1;
+    notGzip.writeUInt32LE(gen.crc32c(notGzip.subarray(0, 24)), 24);
+    const parts = [gen.header(), gen.frame('traces', Buffer.from([0xff, 0xff, 0xff]), 0), notGzip, gen.frame('traces', traces(1).payload, 2)];
+    const s = await summarize(Buffer.concat(parts));
+    expect(s.diagnostics.map((d) => [d.code, d.offset])).toEqual([['malformed-payload', 64], ['malformed-payload', 64 + parts[1]!.length]]);
+    expect(s.diagnostics[1]!.message).toMatch(/does not inflate/);
     expect(s.spans).toBe(3);
+    expect(s.frames).toBe(1);
   });
 
   it('a higher minor version with a larger header reads; a higher major is refused', async () => {
