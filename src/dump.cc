@@ -290,7 +290,7 @@ Napi::Value SummaryToJs(Napi::Env env, np::dump::SummaryResult& r) {
   return o;
 }
 
-// summarizeFile(path, options, {threads, splitAt}) -> Promise<{summary, diagnostics, split}>:
+// summarizeFile(path, options, {threads, splitAt}, progress?) -> Promise<{summary, diagnostics, split}>:
 // the native core reads the file itself (pread) on Node's thread pool, a .nptb file in two
 // ranges on two threads (native/dump/split.h).
 Napi::Value SummarizeFile(const Napi::CallbackInfo& info) {
@@ -299,13 +299,22 @@ Napi::Value SummarizeFile(const Napi::CallbackInfo& info) {
   std::string path = info[0].As<Napi::String>().Utf8Value();
   np::dump::Options opt = OptionsOf(env, info[1]);
   np::dump::SummaryOptions so = SummaryOptionsOf(info[2]);
+  std::vector<Napi::Value> keep;
+  // progress: a Float64Array of one element that the walk keeps up to date
+  if (info[3].IsTypedArray() && info[3].As<Napi::TypedArray>().TypedArrayType() == napi_float64_array) {
+    auto a = info[3].As<Napi::Float64Array>();
+    if (a.ElementLength() >= 1) {
+      so.progress = a.Data();
+      keep.push_back(info[3]);
+    }
+  }
   return np::glue::PromiseWorker<np::dump::SummaryResult>::Start(
       env,
       [path, opt, so]() {
         np::dump::FileSource src(path);
         return np::dump::SummarizeSource(src, opt, so);
       },
-      [](Napi::Env e, np::dump::SummaryResult& r) { return SummaryToJs(e, r); });
+      [](Napi::Env e, np::dump::SummaryResult& r) { return SummaryToJs(e, r); }, keep);
 }
 
 // summarizeBuffer(bytes, options, {threads, splitAt}) -> {summary, diagnostics, split}:

@@ -54,7 +54,8 @@ export interface DumpNative {
   dumpFinish(h: NativeHandle): NativeBatch;
   dumpDecode(data: Uint8Array, options: NativeDumpOptions): NativeBatch;
   dumpDetect(data: Uint8Array): { gzip: boolean; format: string | null };
-  dumpSummarizeFile(path: string, options: Omit<NativeDumpOptions, 'mode'> & { mode?: 'summary' }, split?: NativeSplitOptions): Promise<NativeSummary>;
+  /** `progress[0]` is kept up to date with the bytes walked so far. */
+  dumpSummarizeFile(path: string, options: Omit<NativeDumpOptions, 'mode'> & { mode?: 'summary' }, split?: NativeSplitOptions, progress?: Float64Array): Promise<NativeSummary>;
   dumpSummarizeBuffer(data: Uint8Array, options: Omit<NativeDumpOptions, 'mode'> & { mode?: 'summary' }, split?: NativeSplitOptions): NativeSummary;
   /** The input format names the native reader knows, `auto` first (native/dump/format.cc). */
   readonly dumpFormats: readonly string[];

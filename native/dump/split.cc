@@ -8,6 +8,7 @@
 #include <cstring>
 #include <exception>
 #include <thread>
+#include <atomic>
 
 #include "core/crc32c.h"
 #include "core/error.h"
@@ -92,23 +93,37 @@ size_t FileSource::read(uint64_t offset, uint8_t* buf, size_t n) const {
 
 namespace {
 
+// Counts the bytes walked by every thread of one summary and publishes the total.
+struct Progress {
+  double* out = nullptr;
+  std::atomic<uint64_t> total{0};
+  void add(uint64_t n) {
+    if (!out) return;
+    double v = double(total.fetch_add(n, std::memory_order_relaxed) + n);
+    __atomic_store(out, &v, __ATOMIC_RELAXED);
+  }
+};
+
 // Feeds `s` the bytes [from, to) of `src` in chunks, stopping early once the session
 // stops or reaches its limit. Returns the offset up to which bytes were fed.
-uint64_t FeedRange(Session& s, const ByteSource& src, uint64_t from, uint64_t to, size_t chunk, std::vector<uint8_t>& buf) {
+// Bytes at or past `countTo` are not counted for progress (another thread walks them).
+uint64_t FeedRange(Session& s, const ByteSource& src, uint64_t from, uint64_t to, size_t chunk, std::vector<uint8_t>& buf,
+                   Progress* progress = nullptr, uint64_t countTo = UINT64_MAX) {
   uint64_t off = from;
   Window w;
   while (off < to && !s.stopped() && s.stoppedAt() == UINT64_MAX) {
     src.window(off, size_t(std::min<uint64_t>(chunk, to - off)), w, buf);
     if (w.size == 0) break;
     s.feed(w.data, w.size);  // the session keeps no pointer into the window
+    if (progress) progress->add(std::min(off + w.size, countTo) - std::min(off, countTo));
     off += w.size;
   }
   return off;
 }
 
 // Both passes of a ring snapshot, or the one pass of anything else.
-void OnePass(Session& s, const ByteSource& src, size_t chunk, std::vector<uint8_t>& buf) {
-  FeedRange(s, src, 0, src.size(), chunk, buf);
+void OnePass(Session& s, const ByteSource& src, size_t chunk, std::vector<uint8_t>& buf, Progress* progress) {
+  FeedRange(s, src, 0, src.size(), chunk, buf, progress);
   std::vector<std::pair<uint64_t, uint64_t>> order;
   if (s.endScan(order)) {
     std::vector<uint8_t> frame;
@@ -152,6 +167,8 @@ SummaryResult SummarizeSource(const ByteSource& src, const Options& opt, const S
   o.mode = Mode::Summary;
   const size_t chunk = std::max<size_t>(so.chunk, 4096);
   std::vector<uint8_t> buf;
+  Progress progress;
+  progress.out = so.progress;
   const uint64_t size = src.size();
   uint8_t head[64];
   size_t headN = src.read(0, head, sizeof head);
@@ -170,7 +187,7 @@ SummaryResult SummarizeSource(const ByteSource& src, const Options& opt, const S
   }
   if (x == UINT64_MAX) {
     Session s(o);
-    OnePass(s, src, chunk, buf);
+    OnePass(s, src, chunk, buf, &progress);
     return ResultOf(s, false);
   }
 
@@ -181,7 +198,7 @@ SummaryResult SummarizeSource(const ByteSource& src, const Options& opt, const S
     try {
       std::vector<uint8_t> b2;
       second.startAt(x, headerSize);
-      FeedRange(second, src, x, size, chunk, b2);
+      FeedRange(second, src, x, size, chunk, b2, &progress);
       second.finish();
     } catch (...) {
       secondError = std::current_exception();
@@ -192,12 +209,12 @@ SummaryResult SummarizeSource(const ByteSource& src, const Options& opt, const S
   bool landed = false;
   try {
     first.setLimit(x);
-    uint64_t fed = FeedRange(first, src, 0, size, chunk, buf);
+    uint64_t fed = FeedRange(first, src, 0, size, chunk, buf, &progress, x);
     landed = first.stoppedAt() == x;
     if (!landed && !first.stopped()) {
       // the first range did not end on the second one's start: walk on alone
       first.clearLimit();
-      FeedRange(first, src, fed, size, chunk, buf);
+      FeedRange(first, src, fed, size, chunk, buf, &progress);
     }
     if (!landed) first.finish();
   } catch (...) {

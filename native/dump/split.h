@@ -74,6 +74,9 @@ struct SummaryOptions {
   uint64_t splitAt = 0;        // where the second range is looked for; 0: the middle
   uint64_t minSplit = 8 << 20;  // inputs smaller than this are read in one pass (unless splitAt)
   size_t chunk = 4 << 20;      // bytes read per call (1 and 4 MiB measured alike)
+  // Where the bytes walked so far are published for progress (a double, stored whole
+  // with relaxed atomics: a reader on another thread sees a recent value), or null.
+  double* progress = nullptr;
 };
 
 struct SummaryResult {

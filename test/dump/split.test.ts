@@ -83,6 +83,22 @@ describe('the split summary equals one pass', () => {
     expect(JSON.parse(s.summary)).toMatchObject({ traces: 1, spans: 18, frames: 6, firstSequence: 0, lastSequence: 5 });
   });
 
+  it('the native walk publishes its progress; summarize passes it on, ending at the size', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'np-dump-progress-'));
+    const [, clean] = dumps().find(([name]) => name === 'clean')!;
+    const file = path.join(dir, 'clean.nptb');
+    fs.writeFileSync(file, clean);
+    for (const threads of [1, 2]) {
+      const walked = new Float64Array(1);
+      const r = await n.dumpSummarizeFile(file, opts, { threads, splitAt: threads === 2 ? clean.length >> 1 : 0 }, walked);
+      expect(r.split).toBe(threads === 2);
+      expect(walked[0]).toBe(clean.length);
+    }
+    const seen: Array<[number, number | undefined]> = [];
+    await summarize(file, { onProgress: (done, total) => seen.push([done, total]) });
+    expect(seen.at(-1)).toEqual([clean.length, clean.length]);
+  });
+
   it('summarize(file) (read natively, split) equals the streaming reader', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'np-dump-split-'));
     for (const [name, bytes] of dumps()) {
