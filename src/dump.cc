@@ -1,4 +1,4 @@
-// Glue for native/dump: a streaming reader session held by JS as an External. Each
+// Glue for native/dump (docs/dump.md): a streaming reader session held by JS as an External. Each
 // call hands over a big chunk and returns everything it produced (a batch of JSON
 // text or protobuf bytes, plus new diagnostics): one crossing per chunk, never per span.
 #include <algorithm>

@@ -136,12 +136,26 @@ bool Take(Signal s, Bytes payload, TracesView& tv, PayloadCounts& n) {
   return true;
 }
 
-class SpansSink : public Sink {
+// Every sink but the summary's: validates and counts each payload (Take), then writes
+// what its mode wants of a good one.
+class DecodingSink : public Sink {
+ public:
+  bool payload(Signal s, Bytes payload, uint64_t, uint64_t seq, PayloadCounts& n) final {
+    if (!Take(s, payload, tv_, n)) return false;
+    write(s, payload, seq);
+    return true;
+  }
+
+ protected:
+  virtual void write(Signal s, Bytes payload, uint64_t seq) = 0;
+  TracesView tv_;  // the decoded spans of a traces payload
+};
+
+class SpansSink : public DecodingSink {
  public:
   explicit SpansSink(const SinkOptions& o) : o_(o) {}
-  bool payload(Signal s, Bytes payload, uint64_t, uint64_t seq, PayloadCounts& n) override {
-    if (!Take(s, payload, tv_, n)) return false;
-    if (s != Signal::Traces) return true;
+  void write(Signal s, Bytes, uint64_t seq) override {
+    if (s != Signal::Traces) return;
     for (auto& sp : tv_.spans) {
       if (!o_.traceFilter.empty() && sp.traceId != o_.traceFilter) continue;
       next();
@@ -153,24 +167,21 @@ class SpansSink : public Sink {
         out_.push_back('}');
       }
     }
-    return true;
   }
 
  private:
   SinkOptions o_;
-  TracesView tv_;
 };
 
 // Spans in columns. A batch is closed, at a payload boundary, once its text reaches
 // kColumnsText bytes, so one big chunk gives several batches whose strings stay small
 // for the JS heap.
-class ColumnsSink : public Sink {
+class ColumnsSink : public DecodingSink {
  public:
   static constexpr size_t kColumnsText = 32 << 10;
   explicit ColumnsSink(const SinkOptions& o) : o_(o) {}
-  bool payload(Signal s, Bytes payload, uint64_t, uint64_t seq, PayloadCounts& n) override {
-    if (!Take(s, payload, tv_, n)) return false;
-    if (s != Signal::Traces) return true;
+  void write(Signal s, Bytes, uint64_t seq) override {
+    if (s != Signal::Traces) return;
     ctx_.clear();
     ctx_.reserve(tv_.scopes.size());
     if (cols_[colsN_ - 1].text.size() >= kColumnsText) {
@@ -182,7 +193,6 @@ class ColumnsSink : public Sink {
       if (!o_.traceFilter.empty() && sp.traceId != o_.traceFilter) continue;
       cols.addSpan(sp, ctx_[sp.scope], seq);
     }
-    return true;
   }
   size_t columnBatches() const override { return colsN_; }
   SpanColumns& columns(size_t i) override { return cols_[i]; }
@@ -194,72 +204,53 @@ class ColumnsSink : public Sink {
 
  private:
   SinkOptions o_;
-  TracesView tv_;
   std::vector<std::pair<uint32_t, uint32_t>> ctx_;
   std::deque<SpanColumns> cols_{1};  // kept (cleared) for reuse
   size_t colsN_ = 1;                 // batches in use; the last one is being filled
 };
 
-class PointsSink : public Sink {
+class PointsSink : public DecodingSink {
  public:
-  bool payload(Signal s, Bytes payload, uint64_t, uint64_t, PayloadCounts& n) override {
-    if (!Take(s, payload, tv_, n)) return false;
-    if (s != Signal::Metrics) return true;
+  void write(Signal s, Bytes payload, uint64_t) override {
+    if (s != Signal::Metrics) return;
     ForEachPoint(payload, [&](Bytes res, Bytes scope, Bytes metric, uint32_t dn, Bytes data, Bytes point) {
       next();
       PointJson(res, scope, metric, dn, data, point, out_);
     });
-    return true;
   }
-
- private:
-  TracesView tv_;
 };
 
-class LogsSink : public Sink {
+class LogsSink : public DecodingSink {
  public:
-  bool payload(Signal s, Bytes payload, uint64_t, uint64_t, PayloadCounts& n) override {
-    if (!Take(s, payload, tv_, n)) return false;
-    if (s != Signal::Logs) return true;
+  void write(Signal s, Bytes payload, uint64_t) override {
+    if (s != Signal::Logs) return;
     ForEachLog(payload, [&](Bytes res, Bytes scope, Bytes log) {
       next();
       LogJson(res, scope, log, out_);
     });
-    return true;
   }
-
- private:
-  TracesView tv_;
 };
 
-class OtlpJsonSink : public Sink {
+class OtlpJsonSink : public DecodingSink {
  public:
-  bool payload(Signal s, Bytes payload, uint64_t, uint64_t, PayloadCounts& n) override {
-    if (!Take(s, payload, tv_, n)) return false;
+  void write(Signal s, Bytes payload, uint64_t) override {
     JsonOptions opt;
     ToJson(RequestMsg(s), payload, out_, opt);
     out_.push_back('\n');
-    return true;
   }
-
- private:
-  TracesView tv_;
 };
 
 // One export request of one signal: the payloads of that signal concatenated (a
 // protobuf message's repeated fields concatenate).
-class OtlpProtoSink : public Sink {
+class OtlpProtoSink : public DecodingSink {
  public:
   explicit OtlpProtoSink(Signal s) : signal_(s) {}
-  bool payload(Signal s, Bytes payload, uint64_t, uint64_t, PayloadCounts& n) override {
-    if (!Take(s, payload, tv_, n)) return false;
+  void write(Signal s, Bytes payload, uint64_t) override {
     if (s == signal_) out_.append(payload.data(), payload.size());
-    return true;
   }
 
  private:
   Signal signal_;
-  TracesView tv_;
 };
 
 const char* KindName(uint8_t k) {
@@ -273,11 +264,9 @@ const char* KindName(uint8_t k) {
   }
 }
 
-class FramesSink : public Sink {
+class FramesSink : public DecodingSink {
  public:
-  bool payload(Signal s, Bytes payload, uint64_t, uint64_t, PayloadCounts& n) override {
-    return Take(s, payload, tv_, n);
-  }
+  void write(Signal, Bytes, uint64_t) override {}
   void frame(const FrameEvent& f) override {
     next();
     out_ += "{\"offset\":";
@@ -313,9 +302,6 @@ class FramesSink : public Sink {
     }
     out_.push_back('}');
   }
-
- private:
-  TracesView tv_;
 };
 
 }  // namespace
