@@ -53,7 +53,7 @@ class MemorySource : public ByteSource {
 
 // A regular file read with pread into one reused buffer per thread (memory stays
 // bounded by the chunks). Mapping windows of the file instead (mmap with MAP_POPULATE,
-// unmapped once walked) was measured slower here: 2.5-2.7 GiB/s against 2.8-3.3 GiB/s
+// unmapped once walked) was measured slower here: 2494-2691 MiB/s against 2801-3289 MiB/s
 // for the summary walk of a 256 MiB dump in the page cache.
 class FileSource : public ByteSource {
  public:
