@@ -379,6 +379,8 @@ function parseArgsError(cmd: CommandSpec, err: Error & { code?: string }): Usage
     const guess = closest(given.replace(/^-+/, '').split('=')[0]!, known);
     return new UsageError(`unknown flag ${quoteValue(given)}${guess ? `; did you mean --${guess}?` : ''}`);
   }
+  const noValue = /^Option '--([^' ]+)[^']*' does not take an argument/.exec(first);
+  if (noValue) return new UsageError(`--${noValue[1]} takes no value`, noValue[1]);
   return new UsageError(first.replace(/^Option '([^']*)'/, 'flag $1'));
 }
 
