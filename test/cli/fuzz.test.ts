@@ -21,7 +21,7 @@ const paths = [
   path.join(ROOT, 'package.json'),
   '/dev/null',
   '/proc/x',
-  '/nonexistent/file',
+  path.join(tmp, 'missing', 'file'),
   tmp,
   path.join(tmp, 'out'),
   path.join(tmp, 'out.json'),
