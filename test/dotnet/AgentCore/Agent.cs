@@ -5,6 +5,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Reflection;
+using System.Runtime.InteropServices;
 using System.Threading;
 using OpenTelemetry;
 using OpenTelemetry.Resources;
@@ -19,6 +20,8 @@ public static class Agent
     private static TracerProvider? provider;
     private static Activity? invocation;
     private static int finished;
+    // Kept so the registrations live as long as the process (a collected one unregisters).
+    private static PosixSignalRegistration[]? signals;
 
     /// <summary>The invocation's SERVER span (null before Start or when not sampled).</summary>
     internal static Activity? Invocation => invocation;
@@ -71,6 +74,13 @@ public static class Agent
             Finish();
         };
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Finish();
+        // Ended by SIGINT or SIGTERM: flush first; the signal's default action (ending
+        // the process) follows, since the handler does not cancel it.
+        signals = new[]
+        {
+            PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal),
+            PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal),
+        };
         Log("agent", new()
         {
             ["pid"] = Environment.ProcessId.ToString(),
@@ -82,6 +92,12 @@ public static class Agent
             ["awsHook"] = aws ? "true" : "false",
             ["traceId"] = invocation?.TraceId.ToString(),
         });
+    }
+
+    private static void OnSignal(PosixSignalContext context)
+    {
+        invocation?.SetTag("process.signal", context.Signal.ToString());
+        Finish();
     }
 
     /// <summary>Ends the invocation and flushes every span (at most 5 s) before the process exits.</summary>
