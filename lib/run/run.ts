@@ -207,7 +207,7 @@ function startProgram(o: RunOptions, env: NodeJS.ProcessEnv): Promise<{ exitCode
 
 function notStarted(cmd: string, err: NodeJS.ErrnoException): NetProfilerError<RunErrorCode> {
   const why = err.code === 'ENOENT' ? 'not found' : err.code === 'EACCES' ? 'not executable' : (err.code ?? err.message);
-  return new NetProfilerError<RunErrorCode>('command-not-started', `the command ${quoteValue(cmd)} could not be started: ${why}`, {
+  return new NetProfilerError<RunErrorCode>('command-not-started', `the command ${quoteValue(cmd, 200)} could not be started: ${why}`, {
     kind: 'outside',
     fix: err.code === 'ENOENT' ? 'check the program name and PATH (the command comes after --)' : 'check the program and its permissions',
     cause: err,
@@ -257,6 +257,7 @@ export async function runProgram(options: RunOptions, startReceiver?: StartRunRe
     let settingsPath = settingsFile;
     let otel: Record<string, string> = {};
     let lastArrival = 0;
+    let receiving: string | undefined;
     if (options.noReceive) {
       for (const w of checkRunSettings(text, settingsFile, runtime).filter((d) => d.severity === 'warning')) note(`${settingsFile}:${w.line}:${w.column}: warning ${w.code}: ${w.message}`);
     } else {
@@ -277,11 +278,20 @@ export async function runProgram(options: RunOptions, startReceiver?: StartRunRe
       settingsPath = path.join(dir, 'settings.yaml');
       fs.writeFileSync(settingsPath, pointed.text, { mode: 0o600 });
       otel = { OTEL_EXPORTER_OTLP_ENDPOINT: pointed.endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: pointed.transport === 'grpc' ? 'grpc' : 'http/protobuf' };
-      note(`receiving on ${pointed.endpoint} (${pointed.transport === 'grpc' ? 'OTLP/gRPC' : 'OTLP/HTTP'}); writing ${receiver.out}`);
+      receiving = `receiving on ${pointed.endpoint} (${pointed.transport === 'grpc' ? 'OTLP/gRPC' : 'OTLP/HTTP'}); writing ${receiver.out}`;
     }
     const variables = { ...profilerVariables(tree, runtime, settingsPath, base), ...otel };
     for (const k of replacedVariables(variables, base)) note(`warning: ${k} was set to ${quoteValue(base[k])}; the run sets it to ${quoteValue(variables[k])}`);
-    const ended = await startProgram(options, { ...base, ...variables });
+    const ended = await startProgram(
+      {
+        ...options,
+        onStart: (pid) => {
+          if (receiving) note(receiving);
+          options.onStart?.(pid);
+        },
+      },
+      { ...base, ...variables },
+    );
     const result: RunResult = { exitCode: ended.exitCode, ...(ended.signal ? { signal: ended.signal } : {}), runtime, variables };
     if (receiver) {
       lastArrival = Math.max(lastArrival, Date.now());

@@ -75,11 +75,23 @@ export function pointSettings(text: string, file: string, runtime: Runtime, at: 
   ];
   try {
     const r = editSettings(text, edits, { runtimes: [runtime], file });
-    return { text: r.text, type, transport, endpoint, warnings: r.check.diagnostics.filter((d) => d.severity === 'warning') };
+    return { text: r.text, type, transport, endpoint, warnings: inOriginal(text, file, runtime, r.check.diagnostics.filter((d) => d.severity === 'warning')) };
   } catch (err) {
-    if (err instanceof SettingsError) throw refuse(file, err.diagnostics);
+    if (err instanceof SettingsError) throw refuse(file, inOriginal(text, file, runtime, err.diagnostics));
     throw err;
   }
+}
+
+/**
+ * The findings of the edited copy, placed where the person can find them: at the line
+ * and column of the same finding (code and key) in their own file, where it has one.
+ */
+function inOriginal(text: string, file: string, runtime: Runtime, found: readonly SettingsDiagnostic[]): SettingsDiagnostic[] {
+  const original = checkSettings(text, { runtimes: [runtime], file }).diagnostics;
+  return found.map((d) => {
+    const same = original.find((o) => o.code === d.code && o.path === d.path);
+    return same ? { ...d, line: same.line, column: same.column } : d;
+  });
 }
 
 /**
