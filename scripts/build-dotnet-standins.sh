@@ -21,7 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 src=test/dotnet
-cache=$root/.cache/dotnet
+cache=${NP_DOTNET_CACHE:-$root/.cache/dotnet}
 
 for tool in dotnet gcc aarch64-linux-gnu-gcc flock sha256sum; do
   if ! command -v "$tool" >/dev/null 2>&1; then
