@@ -65,15 +65,10 @@ export function splitProblems(problems: LayerProblem[]): { errors: BuildMessage[
   };
 }
 
-/** `n thing` or `n things`. */
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
 /**
  * The refusal of a build or rebuild: an {@link IssuesError} with every error and
  * warning found (nothing was written).
  */
 export function refusal(code: Extract<LayerErrorCode, 'build-refused' | 'rebuild-refused'>, what: string, errors: BuildMessage[], warnings: BuildMessage[]): IssuesError<LayerErrorCode> {
-  return new IssuesError<LayerErrorCode>(code, `${what} refused (${plural(errors.length, 'error')}); nothing was written`, errors, warnings, { kind: 'refused' });
+  return new IssuesError<LayerErrorCode>(code, `${what} refused (${errors.length} error${errors.length === 1 ? '' : 's'}); nothing was written`, errors, warnings, { kind: 'refused' });
 }
