@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 'use strict';
 // Writes the hostile-ZIP corpus (test/corpus/zip_reader/): one small ZIP per refusal of
-// layer.md "Reading ZIPs", plus a few good ones from other writers' shapes. They seed the
-// zip_reader fuzz target and are each checked by test/layer/hostile.test.ts (refused,
+// docs/layer.md, "Reading ZIPs", plus a few good ones from other writers' shapes. They seed the
+// zip_reader fuzz target and are each checked by test/layer/zip.test.ts (refused,
 // entry named, nothing written). Deterministic; re-run only to change the corpus.
 //
 // The other writers' ZIPs of the corpus were made once with those tools (they hold

@@ -13,7 +13,7 @@ import { badArgument, fileError, quoteValue } from '../errors';
 import { OutputSet } from '../files';
 import { deployScript, dirsOf, FUNCTION_ENVIRONMENT, LAYER_PATHS, layerManifest, layerNames, PACKAGE_FILES, sha256, sha256sums, wrapperScript } from './layout';
 import { LayerProblem, refusal, splitProblems } from './problems';
-import type { BuildMessage } from './problems';
+import type { BuildMessage, LayerWritten } from './problems';
 import { checkAssemblies, checkManifest, checkNativeLibrary, checkSettingsFile, LAMBDA_UNZIPPED_LIMIT, LayerArch, LayerRuntime, readInput, readManifestBytes, ReleaseManifest, walkTree } from './release';
 import { checkLevel, rawSources, readCheckedZip, writeZipTo, ZipSource } from './zip';
 
@@ -38,27 +38,9 @@ export interface BuildLayerOptions {
 }
 
 /** The `build --json` document of a build that succeeded. */
-export interface BuildLayerResult {
-  /** Always true: a refused build throws. */
-  ok: true;
-  /** The layer ZIP written. */
-  layerZip: string;
+export interface BuildLayerResult extends LayerWritten {
   /** The layer package ZIP written. */
   packageZip: string;
-  /** SHA-256 of the layer ZIP, hex. */
-  sha256: string;
-  /** Profiler version, from the manifest. */
-  version: string;
-  /** The layer's architecture. */
-  arch: LayerArch;
-  /** Runtimes built for. */
-  runtimes: LayerRuntime[];
-  /** Entries in the layer ZIP. */
-  entries: number;
-  /** Sum of the layer's unzipped sizes. */
-  unzippedBytes: number;
-  /** Warnings (the build went ahead). */
-  warnings: BuildMessage[];
 }
 
 /** The layer's file tree to write: name → where its bytes come from and its mode. */

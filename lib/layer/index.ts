@@ -15,7 +15,7 @@ export type { InspectLayerResult, InspectEntry, InspectFinding } from './inspect
 export { unpackZip } from './unpack';
 export type { UnpackResult } from './unpack';
 export { layerNames, layerMode, wrapperScript, LAYER_PATHS } from './layout';
-export type { BuildMessage, LayerProblem } from './problems';
+export type { BuildMessage, LayerProblem, LayerWritten } from './problems';
 export { readZipDirectoryFromTail, writeZip, readCheckedZip, entryTime, DEFAULT_LEVEL } from './zip';
 export type { ZipLimits, ZipDirectoryEntry, ZipSource, WriteZipOptions, WriteZipResult, CheckedZip } from './zip';
 export { ZipRefusedError } from './errors';

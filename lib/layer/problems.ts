@@ -6,6 +6,7 @@
  */
 import { IssuesError } from '../errors';
 import type { LayerCheckCode, LayerErrorCode } from './errors';
+import type { LayerArch, LayerRuntime } from './release';
 
 /** A problem found in a release or a layer. */
 export interface LayerProblem {
@@ -71,4 +72,26 @@ export function splitProblems(problems: LayerProblem[]): { errors: BuildMessage[
  */
 export function refusal(code: Extract<LayerErrorCode, 'build-refused' | 'rebuild-refused'>, what: string, errors: BuildMessage[], warnings: BuildMessage[]): IssuesError<LayerErrorCode> {
   return new IssuesError<LayerErrorCode>(code, `${what} refused (${errors.length} error${errors.length === 1 ? '' : 's'}); nothing was written`, errors, warnings, { kind: 'refused' });
+}
+
+/** What a successful build and a successful rebuild both report of the layer ZIP written. */
+export interface LayerWritten {
+  /** Always true: a refusal throws. */
+  ok: true;
+  /** The layer ZIP written. */
+  layerZip: string;
+  /** SHA-256 of the layer ZIP, hex. */
+  sha256: string;
+  /** Profiler version, from the manifest. */
+  version: string;
+  /** The layer's architecture. */
+  arch: LayerArch;
+  /** The layer's runtimes. */
+  runtimes: LayerRuntime[];
+  /** Entries in the layer ZIP. */
+  entries: number;
+  /** Sum of the layer's unzipped sizes. */
+  unzippedBytes: number;
+  /** Warnings (the build went ahead). */
+  warnings: BuildMessage[];
 }

@@ -14,8 +14,8 @@ import { checkLayerContents, LayerView, LayerViewEntry } from './contents';
 import { ZipRefusedError } from './errors';
 import { LAYER_PATHS, layerMode, layerNames, PACKAGE_FILES, sha256, sha256sums, dirsOf } from './layout';
 import { LayerProblem, refusal, splitProblems } from './problems';
-import type { BuildMessage } from './problems';
-import { LayerArch, LayerRuntime, readInput, walkTree } from './release';
+import type { BuildMessage, LayerWritten } from './problems';
+import { readInput, walkTree } from './release';
 import { checkLevel, CheckedZip, rawSources, readCheckedZip, writeZipTo, ZipSource } from './zip';
 
 /** Options of {@link rebuildLayer}. */
@@ -29,29 +29,11 @@ export interface RebuildLayerOptions {
 }
 
 /** The `rebuild --json` document. */
-export interface RebuildLayerResult {
-  /** Always true: a refused rebuild throws. */
-  ok: true;
-  /** The layer ZIP rewritten in the package folder. */
-  layerZip: string;
-  /** Its SHA-256, hex. */
-  sha256: string;
-  /** Version from the layer's manifest. */
-  version: string;
-  /** The layer's architecture. */
-  arch: LayerArch;
-  /** Runtimes of the layer. */
-  runtimes: LayerRuntime[];
-  /** Entries written. */
-  entries: number;
-  /** Sum of the unzipped sizes. */
-  unzippedBytes: number;
+export interface RebuildLayerResult extends LayerWritten {
   /** Entries whose compressed bytes were copied from the previous layer ZIP. */
   copied: number;
   /** Entries compressed anew (new or changed files). */
   changed: string[];
-  /** Warnings (the rebuild went ahead). */
-  warnings: BuildMessage[];
 }
 
 /** The cap of a file of the layer folder, by its path in the layer. */

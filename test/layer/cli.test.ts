@@ -21,7 +21,7 @@ const X64_SO_AT_9 = { size: 1254, sha256: '206c9ad5df67143cc60008ebd72a91f428382
 afterAll(cleanup);
 
 describe('net-profiler layer', () => {
-  it('build --json: the document of cli.md, and the README command works', () => {
+  it('build --json: the document of docs/layer.md, and the README command works', () => {
     const out = tmpDir();
     const r = cli(['layer', 'build', RELEASE, '--arch', 'arm64', '--out', out, '--json']);
     expect(r.code, r.stderr).toBe(0);

@@ -1,4 +1,4 @@
-// Reading ZIPs as hostile input (layer.md "Reading ZIPs"): the corpus of hostile ZIPs,
+// Reading ZIPs as hostile input (docs/layer.md, "Reading ZIPs"): the corpus of hostile ZIPs,
 // safe unpack, ranged reads of the directory, caps, ZIP64, other writers' ZIPs, repack.
 import { createHash } from 'crypto';
 import * as fs from 'fs';
