@@ -176,6 +176,10 @@ describe('net-profiler layer', () => {
       const doc = JSON.parse(r.stdout);
       expect(doc, args.join(' ')).toEqual({ ok: false, error: expect.objectContaining({ code: 'bad-argument', argument, usage: expect.stringMatching(/^net-profiler layer build /) }) });
     }
+    // a huge value is quoted as a short prefix, not echoed whole
+    const huge = cli(['layer', 'build', RELEASE, '--arch', 'x'.repeat(120_000)]);
+    expect(huge.code).toBe(2);
+    expect(huge.stderr.length).toBeLessThan(2000);
     const missing = cli(['layer', 'build', '/nonexistent/release', '--arch', 'x64']);
     expect(missing.code).toBe(3);
     expect(missing.stderr).toContain('/nonexistent/release');

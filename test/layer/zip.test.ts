@@ -348,6 +348,20 @@ describe('rebuildLayer (edit the settings in the package, rebuild)', () => {
     expect(c.code, c.stdout + c.stderr).toBe(0);
   });
 
+  it('reports every error of the edited layer in one pass, a bad manifest field included (issue 12 #14)', async () => {
+    const r = await buildLayer({ release: RELEASE, arch: 'arm64', outDir: tmpDir() });
+    const dir = tmpDir();
+    await unpackZip(r.packageZip, path.join(dir, 'p'));
+    const pkg = path.join(dir, 'p/profiler-lambda-layer-1.4.0-linux-arm64');
+    const mf = path.join(pkg, 'layer/profiler/manifest.json');
+    fs.writeFileSync(mf, JSON.stringify({ ...JSON.parse(fs.readFileSync(mf, 'utf8')), version: 'one', clsid: 'nope' }));
+    fs.rmSync(path.join(pkg, 'layer/profiler/agent/net8.0/NetProfiler.Agent.StartupHook.dll'));
+    fs.copyFileSync(path.join(RELEASE, 'native/linux-x64/libnet_profiler.so'), path.join(pkg, 'layer/profiler/native/libnet_profiler.so'));
+    const err = (await rebuildLayer(pkg).catch((e: unknown) => e)) as IssuesError;
+    expect(err).toBeInstanceOf(IssuesError);
+    expect(err.errors.map((e) => e.code).sort()).toEqual(['bad-clsid', 'bad-version', 'native-wrong-machine', 'startup-hook-missing']);
+  });
+
   it('refuses a broken edit and writes nothing', async () => {
     const r = await buildLayer({ release: RELEASE, arch: 'arm64', outDir: tmpDir() });
     const dir = tmpDir();
