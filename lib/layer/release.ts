@@ -174,7 +174,9 @@ export interface TreeFile {
 
 /** A walk of a folder: its files and sub-folders, sorted; links out of it reported. */
 export interface Tree {
+  /** The regular files, sorted by path. */
   files: TreeFile[];
+  /** The folders (relative, `/`-separated, without a trailing `/`), parents first. */
   dirs: string[];
 }
 
