@@ -140,6 +140,32 @@ export async function buildReportData(source: string | Uint8Array, options: Repo
   };
 }
 
+/** The data of a page with nothing in it (a live view before the file holds anything). */
+export function emptyReportData(name: string, title?: string): ReportData {
+  return {
+    v: REPORT_DATA_VERSION,
+    title: title ?? name,
+    file: name,
+    generated: new Date().toISOString(),
+    summary: {
+      format: 'nptb', gzip: false, ring: false, frames: 0, spans: 0, traces: 0, metricPoints: 0, logRecords: 0,
+      dropped: { spans: 0, metricPoints: 0, logRecords: 0 }, metadata: null, firstSequence: null, lastSequence: null,
+      startTimeUnixNano: null, endTimeUnixNano: null, services: [],
+    },
+    diagnostics: [],
+    strings: [''],
+    base: '0',
+    traces: { id: '', base: [], at: [], first: [], count: [], end: [] },
+    spans: {
+      n: 0, trace: [], id: '', parent: [], depth: [], name: [], kind: [], start: [], dur: [], status: [], statusMsg: [], attr: [], attrN: [],
+      res: [], scope: [], flags: [], traceState: [], orphanParent: {}, dropped: {},
+    },
+    invocations: { span: [], error: [], cold: [] },
+    attrs: [], resources: [], scopes: [], events: [], links: [], problems: [], lambdaInvocations: 0, metrics: [],
+    logs: { n: 0, at: [], sev: [], sevText: [], body: [], span: [], traceId: [], spanId: [], attr: [], attrN: [] },
+  };
+}
+
 async function readSpans(source: DumpSource, o: ReadOptions, strings: StringTable, attrs: AttrWriter): Promise<Raw> {
   const r: Raw = {
     trace: [], ids: [], parentIds: [], name: [], kind: [], start: [], end: [], status: [], statusMsg: [], attr: [], attrN: [], res: [], scope: [], flags: [], traceState: [],

@@ -8,7 +8,7 @@
 export type { ReportErrorCode } from './errors';
 export { buildTraceTrees, formatTraceTree, printTraceTrees, treeSpan } from './tree';
 export type { TraceTree, TreeFilter, TreeFormatOptions, TreeNode, TreePrintResult, TreeSpan } from './tree';
-export { buildReportData } from './build';
+export { buildReportData, emptyReportData } from './build';
 export type { ReportDataOptions } from './build';
 export { ATTR_TYPES, REPORT_DATA_VERSION } from './model';
 export type { MetricSeriesSet, ReportData, ReportDiagnostic, ReportSummary, SpanColumns } from './model';
@@ -16,3 +16,5 @@ export { renderPage, reportTemplate, REPORT_TEMPLATE, REPORT_MAX_BYTES } from '.
 export type { PageOptions } from './page';
 export { defaultReportPath, writeReport } from './write';
 export type { ReportResult } from './write';
+export { serveReport } from './live';
+export type { LiveReport, LiveReportOptions } from './live';

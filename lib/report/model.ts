@@ -124,6 +124,8 @@ export interface ReportData {
   summary: ReportSummary;
   /** Every diagnostic of the reader. */
   diagnostics: ReportDiagnostic[];
+  /** Served live: why the file could not be read this time (the page says so), else absent. */
+  notice?: string;
   /** The string table; index 0 is `""`. */
   strings: string[];
   /** The earliest time in the file, Unix nanoseconds (decimal), or "0". */

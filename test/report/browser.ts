@@ -6,10 +6,11 @@ import * as path from 'path';
 import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 
-export const CHROMIUM_PATH = process.env.NP_CHROMIUM ?? '/usr/bin/chromium';
-export const HAVE_CHROMIUM = fs.existsSync(CHROMIUM_PATH);
-export const SKIP_BROWSER = !HAVE_CHROMIUM && process.env.CI !== 'true';
-if (SKIP_BROWSER) console.log(`report browser tests skipped: ${CHROMIUM_PATH} is missing (apt-get install chromium, or scripts/install-system-deps.sh)`);
+import { needTool } from '../helpers/tools';
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+/** False (with the reason printed) when chromium is missing; under CI=true a missing chromium throws. */
+export const HAVE_CHROMIUM = needTool(CHROMIUM_PATH, 'the report tests open the page in Debian\'s chromium (apt-get install chromium)');
 
 export const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 

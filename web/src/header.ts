@@ -25,6 +25,7 @@ export function renderHeader(host: HTMLElement, m: Model, live: boolean): void {
   host.append(facts);
 
   const notices = el('ul', { class: 'notices' });
+  if (d.notice) notices.append(el('li', { class: 'notice bad', 'data-testid': 'live-notice', text: d.notice }));
   for (const g of d.diagnostics) {
     const figures = [
       g.missing !== undefined ? `${g.missing} frame(s) missing` : '',
