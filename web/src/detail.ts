@@ -15,10 +15,7 @@ function valueCell(v: string): HTMLElement {
   }
   const text = el('span', { text: v.slice(0, SHOW) + '…' });
   const more = el('button', { type: 'button', class: 'more', text: `show all ${count(v.length)} characters` });
-  more.addEventListener('click', () => {
-    text.textContent = v;
-    more.remove();
-  });
+  more.addEventListener('click', () => cell.replaceChildren(v));
   cell.append(text, ' ', more);
   return cell;
 }

@@ -129,14 +129,11 @@ export class VList {
       this.pool.push(row);
       this.host.append(row);
     }
-    for (let k = 0; k < this.pool.length; k++) {
+    // rows beyond those in view leave the document (a hidden row would still be a row)
+    while (this.pool.length > need) this.pool.pop()!.remove();
+    for (let k = 0; k < need; k++) {
       const row = this.pool[k]!;
-      if (k >= need) {
-        row.hidden = true;
-        continue;
-      }
       const i = first + k;
-      row.hidden = false;
       row.dataset.index = String(i);
       row.style.transform = `translateY(${i * h}px)`;
       row.classList.toggle('cursor', i === this.cursorAt);

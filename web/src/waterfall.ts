@@ -142,9 +142,9 @@ export class Waterfall {
     const ticks: HTMLElement[] = [];
     for (let v = 0; v <= this.total * 1.0001; v += step) {
       const left = (v / this.total) * 100;
+      if (left > 90) break; // its label would run past the axis or into the one before
       const t = el('span', { class: 'tick', text: dur(v) });
       t.style.left = `${left}%`;
-      if (left > 92) t.classList.add('end');
       ticks.push(t);
     }
     this.axis.replaceChildren(...ticks);
