@@ -104,6 +104,15 @@ describe('trace tree', () => {
     expect(out).not.toContain('\x1b');
   });
 
+  it('shows every span of a parent cycle (a damaged file) once', () => {
+    const span = (id: string, parent: string, start: bigint) => ({ traceId: 'c'.repeat(32), spanId: id.repeat(16), parentSpanId: parent ? parent.repeat(16) : '', name: `span-${id}`, kind: 1, start, end: start + 10n, statusCode: 0, statusMessage: '', service: 'svc', telling: [], invocationId: '', coldStart: false });
+    const trees = buildTraceTrees([span('a', 'b', 1n), span('b', 'a', 2n), span('d', '', 0n), span('e', 'd', 3n)]);
+    expect(trees.length).toBe(1);
+    const text = formatTraceTree(trees[0]!);
+    for (const id of ['a', 'b', 'd', 'e']) expect(text.split(`span-${id}`).length - 1).toBe(1);
+    expect(trees[0]!.spans).toBe(4);
+  });
+
   it('colours only when asked: on a TTY without NO_COLOR, never piped', async () => {
     let plain = '';
     let coloured = '';

@@ -130,7 +130,7 @@ export class Waterfall {
     const cur = keep ? this.rows[this.list.current] : undefined;
     this.rows = rows;
     this.list.setCount(rows.length, keep);
-    this.list.fit(60, 120);
+    this.list.fit(60, 48);
     if (cur !== undefined) {
       const at = rows.indexOf(cur);
       if (at >= 0) this.list.cursor(at, false);
