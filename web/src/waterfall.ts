@@ -6,6 +6,9 @@ import type { Invocation, Model } from './data';
 import { KINDS } from './types';
 import { VList } from './vlist';
 
+/** Levels indented; deeper rows stay at this indent and show their depth. */
+const MAX_INDENT = 8;
+
 /** A "nice" tick step (1, 2 or 5 × 10^k) giving about `want` ticks over `total`. */
 export function tickStep(total: number, want: number): number {
   const raw = total / Math.max(1, want);
@@ -163,14 +166,16 @@ export class Waterfall {
     if (kids) row.setAttribute('aria-expanded', this.collapsed.has(s) ? 'false' : 'true');
     else row.removeAttribute('aria-expanded');
     const name = this.m.str(S.name[s]!);
+    const depth = S.depth[s]!;
     const label = el('span', { class: 'wf-name', title: cut(name, 500) },
       toggle,
+      depth > MAX_INDENT ? el('span', { class: 'depth', title: `depth ${depth}`, text: `${depth}` }) : null,
       el('span', { class: 'kind', text: kind.slice(0, 6) }),
       el('span', { class: 'ellipsis', text: cut(name, 200) }),
       S.parent[s] === -2 ? el('span', { class: 'orphan', title: `parent ${S.orphanParent[s] ?? ''} is not in this file`, text: 'orphan' }) : null,
       err ? el('span', { class: 'err-mark', title: cut(this.m.str(S.statusMsg[s]!), 300) || 'error', text: '!' }) : null,
     );
-    label.style.paddingLeft = `${Math.min(S.depth[s]!, 30) * 14 + 4}px`;
+    label.style.paddingLeft = `${Math.min(depth, MAX_INDENT) * 12 + 4}px`;
     const left = (S.start[s]! / this.total) * 100;
     const width = (S.dur[s]! / this.total) * 100;
     const bar = el('span', { class: 'bar', 'data-testid': 'span-bar', 'data-start': String(S.start[s]), 'data-dur': String(S.dur[s]) });
