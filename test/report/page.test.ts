@@ -14,7 +14,7 @@ import { writeReport } from '../../lib/report';
 import { gen } from '../dump/helpers';
 import { HAVE_CHROMIUM, launch, openReport, SHOTS } from './browser';
 import type { Watch } from './browser';
-import { FIXTURES, HOSTILE, hostileDump, misshapenDump, tempDir } from './fixtures';
+import { FIXTURES, HOSTILE, hostileDump, lambdaDump, misshapenDump, tempDir } from './fixtures';
 
 const LAMBDA = path.join(FIXTURES, 'lambda.nptb');
 const DAMAGED = path.join(FIXTURES, 'damaged.nptb');
@@ -54,6 +54,16 @@ describe.skipIf(!HAVE_CHROMIUM)('report page in chromium', () => {
     const rows = page.getByTestId('invocation-row');
     await expect.poll(() => rows.count()).toBe(roots.length);
     expect(await rows.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.trace))).toEqual(roots.map((r) => r.traceId));
+    // the header: file, format, producer metadata, counts, time range
+    const s = await summarize(LAMBDA);
+    const header = (await page.locator('header').textContent())!;
+    for (const want of ['lambda.nptb', 'nptb', 'net_profiler_rust', 'dotnet10', `spans${s.spans}`, `traces${s.traces}`, `log records${s.logRecords}`, new Date(Number(BigInt(s.startTimeUnixNano!) / 1000000n)).toISOString()])
+      expect(header).toContain(want);
+    // a row: start, service, name, duration, span count, status, cold start
+    const cells = await rows.first().locator(':scope > span').allTextContents();
+    const dur0 = Number(BigInt(roots[0]!.endTimeUnixNano) - BigInt(roots[0]!.startTimeUnixNano)) / 1e6;
+    expect(cells.slice(0, 5)).toEqual([new Date(Number(BigInt(roots[0]!.startTimeUnixNano) / 1000000n)).toISOString().replace('T', ' '), 'lambda-profiler-demo', roots[0]!.name, `${dur0.toFixed(1)} ms`, '3']);
+    expect(cells[5]).toBe(spans.some((x) => x.traceId === roots[0]!.traceId && x.status.code === 2) ? 'errorcold' : 'okcold');
     const third = roots[2]!;
     await rows.nth(2).click();
     const traceSpans = spans.filter((s) => s.traceId === third.traceId);
@@ -77,6 +87,16 @@ describe.skipIf(!HAVE_CHROMIUM)('report page in chromium', () => {
       expect(Math.abs(g.left - start * g.track), `left of ${s.name}`).toBeLessThan(1.5);
       expect(Math.abs(g.width - Math.max(2, dur * g.track)), `width of ${s.name}`).toBeLessThan(1.5);
     }
+    // indented by depth, coloured by kind, errors marked
+    const look = await spanRows.evaluateAll((els) => els.map((e) => ({ cls: e.className, pad: parseFloat(getComputedStyle(e.querySelector('.wf-name')!).paddingLeft), bar: getComputedStyle(e.querySelector('.bar')!).backgroundColor, mark: e.querySelector('.err-mark') !== null, id: (e as HTMLElement).dataset.spanId })));
+    for (const l of look) {
+      const sp = traceSpans.find((x) => x.spanId === l.id)!;
+      expect(l.cls).toContain(sp.kind === 2 ? 'kind-server' : 'kind-client');
+      expect(l.pad).toBe(sp.parentSpanId ? 16 : 4);
+      expect(l.mark).toBe(sp.status.code === 2);
+      expect(l.cls.includes(' error')).toBe(sp.status.code === 2);
+    }
+    expect(new Set(look.filter((l) => !l.mark).map((l) => l.cls.match(/kind-\w+/)![0] + l.bar)).size).toBe(2);
     // the axis has tick labels on the same scale
     const ticks = await page.locator('.wf-axis .tick').allTextContents();
     expect(ticks[0]).toBe('0 ns');
@@ -239,6 +259,20 @@ describe.skipIf(!HAVE_CHROMIUM)('report page in chromium', () => {
     await shot(page, 'hostile');
   });
 
+  it('draws only the rows in view of a long list, and the last one when scrolled to', async () => {
+    const page = await open(lambdaDump(3000), 'long');
+    const rows = page.getByTestId('invocation-row');
+    expect(await rows.count()).toBeLessThan(60);
+    await page.locator('.inv-body').evaluate((e) => (e.scrollTop = e.scrollHeight));
+    await expect.poll(() => rows.last().getAttribute('data-index')).toBe('2999');
+    expect(await rows.count()).toBeLessThan(60);
+    await page.getByTestId('invocation-row').last().click();
+    await expect.poll(() => page.getByTestId('span-row').count()).toBe(3);
+    await page.locator('.inv-body').focus();
+    await page.keyboard.press('Home');
+    await expect.poll(() => page.locator('.inv-body').evaluate((e) => e.scrollTop)).toBe(0);
+  });
+
   it('says that an empty dump is empty', async () => {
     const page = await open(gen.writeDump([]), 'empty');
     expect(await page.getByTestId('empty-notice').textContent()).toMatch(/empty/);
@@ -247,7 +281,7 @@ describe.skipIf(!HAVE_CHROMIUM)('report page in chromium', () => {
   });
 
   it('made no request and logged no error on any page', () => {
-    expect(opened.length).toBeGreaterThanOrEqual(9);
+    expect(opened.length).toBeGreaterThanOrEqual(10);
     for (const w of opened) {
       expect(w.requests).toEqual([]);
       expect(w.errors).toEqual([]);

@@ -21,6 +21,7 @@ function short(v: number): string {
   return v.toPrecision(3);
 }
 
+/** Draws one small chart per metric name into `host` (or says there is no metric). */
 export function renderCharts(host: HTMLElement, m: Model): void {
   host.replaceChildren();
   const base = BigInt(m.d.base);

@@ -3,6 +3,7 @@
 import type { ReportData } from '../../lib/report/model';
 import { ATTR_TYPES } from './types';
 
+/** The embedded data's shape (lib/report/model.ts). */
 export type { ReportData };
 
 /** One attribute as the detail shows it. */
@@ -31,6 +32,7 @@ export interface Invocation {
   text: string;
 }
 
+/** The embedded data with what the lists need computed once: invocation facts, problems by trace, and lookups of attributes, events, links and logs. */
 export class Model {
   readonly d: ReportData;
   readonly s: string[];

@@ -27,6 +27,7 @@ function attrTable(attrs: Attr[], testid: string): HTMLElement {
   return el('table', { class: 'attrs', 'data-testid': testid }, el('thead', {}, el('tr', {}, el('th', { text: 'key' }), el('th', { text: 'type' }), el('th', { text: 'value' }))), body);
 }
 
+/** Fills the detail panel with everything about one span; `onLog` is called when one of its log records is clicked. */
 export function renderDetail(host: HTMLElement, m: Model, span: number, onLog: (i: number) => void): void {
   const S = m.d.spans;
   const s = span;
@@ -95,6 +96,7 @@ export function renderDetail(host: HTMLElement, m: Model, span: number, onLog: (
   host.hidden = false;
 }
 
+/** Empties the detail panel, leaving a hint how to fill it. */
 export function clearDetail(host: HTMLElement): void {
   host.replaceChildren(el('p', { class: 'none', text: 'Select a span (click, or Enter on a row) to see its attributes, events, links, resource and scope.' }));
 }

@@ -3,6 +3,7 @@
 import { count, el, isoNs } from './format';
 import type { Model } from './data';
 
+/** Draws the header: facts of the file, its diagnostics and loose problems as notices, and the empty-file notice. */
 export function renderHeader(host: HTMLElement, m: Model, live: boolean): void {
   const d = m.d;
   const s = d.summary;

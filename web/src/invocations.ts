@@ -6,6 +6,7 @@ import { VList } from './vlist';
 
 type SortKey = 'start' | 'duration';
 
+/** The invocation list with its filter, sort buttons and count; `onOpen` is called with the invocation opened. */
 export class InvocationList {
   private m!: Model;
   private base = 0n;

@@ -3,6 +3,7 @@ import { cut, el, isoAt } from './format';
 import type { Model } from './data';
 import { VList } from './vlist';
 
+/** The log record list; a record linked to a span opens it through `onSpan`. */
 export class LogList {
   private m!: Model;
   private base = 0n;

@@ -1,6 +1,7 @@
 // A virtualised list: only the rows in view (plus a few) exist in the document, so a
 // list of 100,000 rows costs what 40 rows cost. Rows have one fixed height.
 
+/** How a {@link VList} draws and answers. */
 export interface VListOptions {
   rowHeight: number;
   /** Fills a row element for item i (the element is reused for other items). */
@@ -19,6 +20,7 @@ export interface VListOptions {
   label: string;
 }
 
+/** A list of `count` fixed-height rows in a scrolling host, drawing only the rows in view, with a keyboard cursor. */
 export class VList {
   readonly host: HTMLElement;
   private readonly spacer: HTMLElement;

@@ -17,6 +17,7 @@ export function tickStep(total: number, want: number): number {
   return 10 * p;
 }
 
+/** The waterfall of the selected invocation's trace; `onSpan` is called with the span opened, `onClose` on Escape. */
 export class Waterfall {
   private m!: Model;
   private first = 0;
