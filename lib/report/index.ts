@@ -16,5 +16,5 @@ export { renderPage, reportTemplate, REPORT_TEMPLATE, REPORT_MAX_BYTES } from '.
 export type { PageOptions } from './page';
 export { defaultReportPath, writeReport } from './write';
 export type { ReportResult } from './write';
-export { serveReport } from './live';
+export { parseUiAddress, serveReport } from './live';
 export type { LiveReport, LiveReportOptions } from './live';

@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
-import { badArgument, NetProfilerError } from '../errors';
+import { badArgument, NetProfilerError, quoteValue } from '../errors';
 import { buildReportData, emptyReportData } from './build';
 import type { ReportDataOptions } from './build';
 import type { ReportErrorCode } from './errors';
@@ -41,6 +41,22 @@ export interface LiveReport {
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 /**
+ * Reads a `--ui HOST:PORT` value (`127.0.0.1:8080`, `localhost:0`, `[::1]:9000`, or
+ * `:8080` for 127.0.0.1) into the host and port {@link serveReport} takes.
+ * @throws NetProfilerError `bad-argument` (argument `ui`) for another form, a host that is
+ * not loopback, or a port outside 0–65535
+ */
+export function parseUiAddress(value: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]*)\]|([^:[\]]*)):(\d{1,5})$/.exec(value);
+  if (!m) throw badArgument('ui', `${quoteValue(value)} is not HOST:PORT (for example 127.0.0.1:8080)`);
+  const host = m[1] ?? (m[2] || '127.0.0.1');
+  const port = Number(m[3]);
+  if (!LOOPBACK.has(host)) throw badArgument('ui', `the live view binds to loopback only, not ${quoteValue(host)}`, [...LOOPBACK]);
+  if (port > 65535) throw badArgument('ui', `port ${port} is not 0 to 65535`);
+  return { host, port };
+}
+
+/**
  * Serves the report page of `file` on a loopback address, live: the file is looked at
  * every `pollMs`; when its size or time changes the data is rebuilt (one build at a
  * time) and every open page is told to fetch it again, keeping its selection. A file
@@ -51,7 +67,7 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
  */
 export async function serveReport(file: string, options: LiveReportOptions = {}): Promise<LiveReport> {
   const { host: wanted = '127.0.0.1', port = 0, pollMs = 500, ...build } = options;
-  if (!LOOPBACK.has(wanted)) throw badArgument('ui', `the live view binds to loopback only, not ${JSON.stringify(wanted.slice(0, 60))}`, ['127.0.0.1', '::1', 'localhost']);
+  if (!LOOPBACK.has(wanted)) throw badArgument('ui', `the live view binds to loopback only, not ${quoteValue(wanted)}`, [...LOOPBACK]);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw badArgument('ui', `port ${JSON.stringify(String(port).slice(0, 20))} is not 0 to 65535`);
   if (!Number.isFinite(pollMs) || pollMs < 20) throw badArgument('pollMs', 'pollMs must be at least 20');
   const name = build.name ?? file;

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as http from 'http';
 import * as path from 'path';
 import type { BrowserContext } from 'playwright-core';
-import { serveReport } from '../../lib/report';
+import { parseUiAddress, serveReport } from '../../lib/report';
 import type { LiveReport } from '../../lib/report';
 import { gen } from '../dump/helpers';
 import { HAVE_CHROMIUM, launch, SHOTS } from './browser';
@@ -36,6 +36,20 @@ describe('live report server', () => {
   });
   afterAll(async () => {
     await live?.close();
+  });
+
+  it('reads --ui HOST:PORT, loopback only', () => {
+    expect(parseUiAddress('127.0.0.1:8080')).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(parseUiAddress('[::1]:0')).toEqual({ host: '::1', port: 0 });
+    expect(parseUiAddress('localhost:9000')).toEqual({ host: 'localhost', port: 9000 });
+    expect(parseUiAddress(':4318')).toEqual({ host: '127.0.0.1', port: 4318 });
+    for (const bad of ['0.0.0.0:8080', '10.0.0.1:80', '127.0.0.1', '127.0.0.1:99999', 'x'.repeat(10000), '[::]:80'])
+      expect(() => parseUiAddress(bad), bad).toThrow(expect.objectContaining({ code: 'bad-argument', argument: 'ui' }));
+    try {
+      parseUiAddress('x'.repeat(10000));
+    } catch (e) {
+      expect((e as Error).message.length).toBeLessThan(200);
+    }
   });
 
   it('binds to loopback only and answers only GET of its pages for its own Host', async () => {
