@@ -6,7 +6,6 @@
  */
 import { commandHelp, CommandContext, CommandSpec, Exit, groupHelp, GroupSpec, parseCommand, PROG, UsageError } from './framework';
 import { writeFailure } from './failure';
-import { quoteValue } from '../errors';
 import { closest } from '../text';
 
 /** A command group, loaded on first use. */
@@ -85,9 +84,10 @@ export interface CliIo {
 /** Set while an `interruptible` command runs under the bin: what Ctrl-C does instead of exiting. */
 let interruptHandler: (() => void) | undefined;
 
-function unknown(word: string, known: string[], usage: string): UsageError {
+function unknown(word: string, known: string[], usage: string, group?: string): UsageError {
   const guess = closest(word, known);
-  return Object.assign(new UsageError(`unknown command ${quoteValue(word)}${guess ? `; did you mean '${guess}'?` : ''}`, 'command'), { usageLine: usage });
+  const shown = word.length > 40 ? `${word.slice(0, 40)}…` : word;
+  return Object.assign(new UsageError(`unknown command '${group ? `${group} ` : ''}${shown}'${guess ? `; did you mean '${group ? `${group} ` : ''}${guess}'?` : ''}`, 'command'), { usageLine: usage });
 }
 
 /**
@@ -98,7 +98,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
   const env = io.env ?? process.env;
-  const json = argv.includes('--json') || argv.includes('--jsonl');
+  const json = argv.some((a) => a === '--json' || a === '--jsonl' || a.startsWith('--json='));
   let usage: string | undefined = USAGE;
   try {
     const [first, second, ...rest] = argv;
@@ -135,7 +135,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
         return Exit.ok;
       }
       const found = group.commands.find((c) => c.name === second);
-      if (!found) throw unknown(second, group.commands.map((c) => c.name), usage);
+      if (!found) throw unknown(second, group.commands.map((c) => c.name), usage, group.name);
       cmd = found;
       cmdArgs = rest;
     }
