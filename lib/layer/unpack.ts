@@ -75,7 +75,7 @@ export async function unpackZip(zipPath: string, dir: string, limits?: ZipLimits
     }
   });
   const parent = path.dirname(path.resolve(dir));
-  const createdParents = ensureDir(parent, 'dir');
+  const createdParents = ensureDir(parent);
   const tmp = path.join(parent, `.${path.basename(dir)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
   const root = path.resolve(tmp);
   const target = (name: string) => {
