@@ -457,3 +457,25 @@ describe('inputs are read with their cap (issue 12 #3)', () => {
     await expect(inspectLayer('/dev/zero')).rejects.toMatchObject({ code: 'input-too-large', file: '/dev/zero' });
   });
 });
+
+describe('a full disk (issue 12 #4)', () => {
+  // A 16 KiB tmpfs holds the layer ZIP (about 7 KiB) but not the package ZIP (about 23 KiB).
+  const probe = path.join(tmpDir('np-full-'), 'probe');
+  fs.mkdirSync(probe);
+  const canMount = run('mount', ['-t', 'tmpfs', '-o', 'size=16k', 'tmpfs', probe]).code === 0 && run('umount', [probe]).code === 0;
+  if (!canMount) console.warn('SKIP: cannot mount a small tmpfs here (needs root and mount): the full-disk case is not run');
+
+  it.skipIf(!canMount)('ENOSPC while writing the package: fs-enospc naming it, and neither ZIP left (needs root to mount a tmpfs)', async () => {
+    const disk = path.join(tmpDir('np-full-'), 'disk');
+    fs.mkdirSync(disk);
+    expect(run('mount', ['-t', 'tmpfs', '-o', 'size=16k', 'tmpfs', disk]).code).toBe(0);
+    try {
+      const err = await buildLayer({ release: RELEASE, arch: 'arm64', outDir: disk }).catch((e: unknown) => e);
+      const pkg = path.join(disk, 'profiler-lambda-layer-1.4.0-linux-arm64-package.zip');
+      expect(err).toMatchObject({ code: 'fs-enospc', kind: 'outside', file: pkg, fix: expect.stringContaining('space') });
+      expect(fs.readdirSync(disk)).toEqual([]);
+    } finally {
+      run('umount', [disk]);
+    }
+  });
+});
