@@ -5,6 +5,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARCHES, LAMBDA_ARCHITECTURE, LAMBDA_LIMITS, RUNTIME_AGENT_FOLDER, RUNTIMES } from '../../lib/constants';
 import { buildLayer, unpackZip } from '../../lib/layer';
 import { needTool } from '../helpers/tools';
 import { cleanup, RELEASE, run, tmpDir } from './helpers';
@@ -201,5 +202,29 @@ describe('shell scripts pass shellcheck', () => {
     expect(built.code, built.stdout).toBe(0);
     const d = run('shellcheck', [path.join(__dirname, '../../assets/deploy-layer.sh')]);
     expect(d.code, d.stdout).toBe(0);
+  });
+});
+
+describe("the shell scripts' copies of the product's constants (lib/constants.ts) are the same", () => {
+  const wrapperText = fs.readFileSync(path.join(__dirname, '../../assets/profiler_wrapper'), 'utf8');
+  const deployText = fs.readFileSync(path.join(__dirname, '../../assets/deploy-layer.sh'), 'utf8');
+
+  it('profiler_wrapper: one case per runtime, with its agent folder, and the message naming them all', () => {
+    const cases = [...wrapperText.matchAll(/^\s+AWS_Lambda_(\w+)\) np_runtime=(\w+); np_tfm=([\w.]+) ;;$/gm)].map((m) => [m[1], m[2], m[3]]);
+    expect(cases).toEqual(RUNTIMES.map((r) => [r, r, RUNTIME_AGENT_FOLDER[r]]));
+    expect(wrapperText).toContain(`is not ${RUNTIMES.map((r) => `AWS_Lambda_${r}`).join(' or ')}`);
+  });
+
+  it("deploy-layer.sh: the runtimes, the architectures and Lambda's limits", () => {
+    const rt = (re: RegExp) => [...deployText.matchAll(re)].map((m) => m[1]);
+    expect(rt(/\. == "(\w+)"/g)).toEqual([...RUNTIMES]);
+    expect(rt(/\$c\.Runtime != "(\w+)"/g)).toEqual([...RUNTIMES]);
+    expect(rt(/\.arch == "(\w+)"/g)).toEqual([...ARCHES]);
+    expect(deployText).toContain(`[ "$arch" = x64 ] && lambda_arch=${LAMBDA_ARCHITECTURE.x64}`);
+    expect(deployText).toContain(`lambda_arch=${LAMBDA_ARCHITECTURE.arm64}\n`);
+    expect(deployText).toContain(`if ($after | length) > ${LAMBDA_LIMITS.layersPerFunction} then`);
+    expect(deployText).toContain(`if $bytes > ${LAMBDA_LIMITS.environmentBytes} then`);
+    expect(50 * 1024 * 1024).toBe(LAMBDA_LIMITS.directUploadBytes);
+    expect(deployText).toContain('direct_limit="${NP_DIRECT_UPLOAD_LIMIT:-$((50 * 1024 * 1024))}"');
   });
 });
