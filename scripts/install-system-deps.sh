@@ -13,6 +13,7 @@ pkgs=(
   libdeflate-dev libdeflate-dev:arm64
   dash shellcheck jq zip unzip
   bsdutils  # script(1): the progress tests run the CLI on a pseudo-terminal
+  chromium  # the HTML report tests drive it with playwright-core
   libssl3:arm64  # OpenSSL for the arm64 .NET test program under qemu (test/dotnet)
 )
 
