@@ -27,6 +27,8 @@ export interface RunReceiver {
   readonly grpc?: string | undefined;
   /** Called for every request it accepted and wrote. */
   on(event: 'request', listener: (request: { spans: number }) => void): unknown;
+  /** Called when it cannot write its dump. */
+  on(event: 'error', listener: (error: Error) => void): unknown;
   /** Stops accepting, finishes what it accepted, closes the dump. */
   stop(): Promise<RunReceiveStats>;
 }
@@ -271,6 +273,7 @@ export async function runProgram(options: RunOptions, startReceiver?: StartRunRe
         throw new NetProfilerError<RunErrorCode>('receiver-failed', `the local receiver could not start: ${(err as Error).message}`, { kind: 'outside', cause: err });
       }
       receiver.on('request', () => (lastArrival = Date.now()));
+      receiver.on('error', (e) => note(`error: the receiver could not write ${receiver?.out ?? 'its dump'}: ${e.message}`));
       const pointed: RunSettings = pointSettings(text, settingsFile, runtime, { http: receiver.http!, ...(receiver.grpc ? { grpc: receiver.grpc } : {}) });
       for (const w of pointed.warnings) note(`${settingsFile}:${w.line}:${w.column}: warning ${w.code}: ${w.message}`);
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'net-profiler-run-'));
