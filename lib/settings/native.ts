@@ -6,17 +6,10 @@
  * @internal
  */
 import { loadNative } from '../native';
+import type { SettingsDiagnostic } from './types';
 
-/** One finding of the native checker, in the order of its fields in the CLI's JSON. @internal */
-export interface NativeDiagnostic {
-  code: string;
-  severity: 'error' | 'warning';
-  path: string;
-  line: number;
-  column: number;
-  message: string;
-  fix?: string;
-}
+/** One finding of the native checker: the public {@link SettingsDiagnostic}, field for field. @internal */
+export type NativeDiagnostic = SettingsDiagnostic;
 
 /**
  * A YAML node as the native reader resolves it under the YAML 1.2 core schema. Numbers

@@ -1,4 +1,4 @@
-// Every rule of settings.md, through the public API (the native checker).
+// Every rule of docs/settings.md, through the public API (the native checker).
 import { describe, expect, it } from 'vitest';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -290,7 +290,9 @@ describe('values the checker must catch', () => {
     expect(codes(doc({ connection: '  BearerToken: ${env:TOKEN}' }), { forLayer: true })).toEqual([]);
   });
   it('rejects unknown runtimes in the options (usage error)', () => {
-    expect(() => checkSettings(doc(), { runtimes: ['dotnet6' as never] })).toThrow(/unknown runtime/);
+    expect(() => checkSettings(doc(), { runtimes: ['dotnet6' as never] })).toThrow(
+      expect.objectContaining({ code: 'bad-argument', kind: 'usage', argument: 'runtimes', message: 'unknown runtime "dotnet6" (accepted: dotnet8, dotnet10)' }),
+    );
   });
 });
 
@@ -369,8 +371,10 @@ describe('robustness', () => {
         b[i] = n % 2 ? x >>> 24 : ' :-#\n[]{}"\'|>a1\t'.charCodeAt((x >>> 24) % 16);
       }
       const r = checkSettings(b);
-      expect(typeof r.ok).toBe('boolean');
+      expect(r.ok).toBe(!r.diagnostics.some((d) => d.severity === 'error'));
       for (const d of r.diagnostics) {
+        expect(['error', 'warning']).toContain(d.severity);
+        expect(d.code).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
         expect(d.line).toBeGreaterThanOrEqual(1);
         expect(d.column).toBeGreaterThanOrEqual(1);
         expect(d.message.length).toBeGreaterThan(0);
@@ -379,9 +383,12 @@ describe('robustness', () => {
   });
   it('the committed fuzz corpus never throws', () => {
     const dir = path.join(__dirname, '../corpus/settings_reader');
-    for (const f of fs.readdirSync(dir)) {
+    const files = fs.readdirSync(dir);
+    expect(files.length).toBeGreaterThan(10);
+    for (const f of files) {
       const r = checkSettings(fs.readFileSync(path.join(dir, f)));
-      expect(typeof r.ok).toBe('boolean');
+      expect(r.ok, f).toBe(!r.diagnostics.some((d) => d.severity === 'error'));
+      for (const d of r.diagnostics) expect(d.line >= 1 && d.column >= 1 && d.message.length > 0, f).toBe(true);
     }
   });
 });

@@ -27,7 +27,7 @@ describe('settings check', () => {
     expect(lines).toHaveLength(4);
     expect(r.stderr).toContain('2 errors');
   });
-  it('--json prints exactly the cli.md document and nothing else', () => {
+  it('--json prints exactly the documented check document (docs/settings.md) and nothing else', () => {
     const r = cli(['settings', 'check', SEED, '--json']);
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout) as { file: string; ok: boolean; diagnostics: Record<string, unknown>[] };
