@@ -43,49 +43,61 @@ Napi::Array Diagnostics(Napi::Env env, const std::vector<s::Diagnostic>& diags) 
   return out;
 }
 
+// The property names and type names of NativeNode, made once per document.
+struct NodeNames {
+  explicit NodeNames(Napi::Env env)
+      : type(Napi::String::New(env, "type")), value(Napi::String::New(env, "value")), text(Napi::String::New(env, "text")),
+        items(Napi::String::New(env, "items")), entries(Napi::String::New(env, "entries")), key(Napi::String::New(env, "key")),
+        tNull(Napi::String::New(env, "null")), tBool(Napi::String::New(env, "bool")), tInt(Napi::String::New(env, "int")),
+        tFloat(Napi::String::New(env, "float")), tStr(Napi::String::New(env, "str")), tSeq(Napi::String::New(env, "seq")),
+        tMap(Napi::String::New(env, "map")) {}
+  Napi::String type, value, text, items, entries, key;
+  Napi::String tNull, tBool, tInt, tFloat, tStr, tSeq, tMap;
+};
+
 // NativeNode: {type: 'null'|'bool'|'int'|'float'|'str'|'seq'|'map', value|text|items|entries}.
-Napi::Object NodeValue(Napi::Env env, const s::Document& doc, int32_t index) {
+Napi::Object NodeValue(Napi::Env env, const NodeNames& k, const s::Document& doc, int32_t index) {
   Napi::Object o = Napi::Object::New(env);
   if (index < 0) {
-    o.Set("type", "null");
+    o.Set(k.type, k.tNull);
     return o;
   }
   const s::Node& n = doc.nodes[static_cast<size_t>(index)];
   if (n.kind == s::NodeKind::Seq) {
     Napi::Array items = Napi::Array::New(env, n.children.size());
-    for (size_t k = 0; k < n.children.size(); ++k) {
-      items.Set(static_cast<uint32_t>(k), NodeValue(env, doc, static_cast<int32_t>(n.children[k])));
+    for (size_t i = 0; i < n.children.size(); ++i) {
+      items.Set(static_cast<uint32_t>(i), NodeValue(env, k, doc, static_cast<int32_t>(n.children[i])));
     }
-    o.Set("type", "seq");
-    o.Set("items", items);
+    o.Set(k.type, k.tSeq);
+    o.Set(k.items, items);
     return o;
   }
   if (n.kind == s::NodeKind::Map) {
     Napi::Array entries = Napi::Array::New(env, n.children.size() / 2);
-    for (size_t k = 0; k + 1 < n.children.size(); k += 2) {
+    for (size_t i = 0; i + 1 < n.children.size(); i += 2) {
       Napi::Object e = Napi::Object::New(env);
-      e.Set("key", NodeValue(env, doc, static_cast<int32_t>(n.children[k])));
-      e.Set("value", NodeValue(env, doc, static_cast<int32_t>(n.children[k + 1])));
-      entries.Set(static_cast<uint32_t>(k / 2), e);
+      e.Set(k.key, NodeValue(env, k, doc, static_cast<int32_t>(n.children[i])));
+      e.Set(k.value, NodeValue(env, k, doc, static_cast<int32_t>(n.children[i + 1])));
+      entries.Set(static_cast<uint32_t>(i / 2), e);
     }
-    o.Set("type", "map");
-    o.Set("entries", entries);
+    o.Set(k.type, k.tMap);
+    o.Set(k.entries, entries);
     return o;
   }
   switch (n.type) {
-    case s::ScalarType::Null: o.Set("type", "null"); break;
+    case s::ScalarType::Null: o.Set(k.type, k.tNull); break;
     case s::ScalarType::Bool:
-      o.Set("type", "bool");
-      o.Set("value", n.text[0] == 't' || n.text[0] == 'T');
+      o.Set(k.type, k.tBool);
+      o.Set(k.value, Napi::Boolean::New(env, n.text[0] == 't' || n.text[0] == 'T'));
       break;
     case s::ScalarType::Int:
     case s::ScalarType::Float:
-      o.Set("type", n.type == s::ScalarType::Int ? "int" : "float");
-      o.Set("text", n.text);
+      o.Set(k.type, n.type == s::ScalarType::Int ? k.tInt : k.tFloat);
+      o.Set(k.text, Napi::String::New(env, n.text));
       break;
     case s::ScalarType::Str:
-      o.Set("type", "str");
-      o.Set("value", n.text);
+      o.Set(k.type, k.tStr);
+      o.Set(k.value, Napi::String::New(env, n.text));
       break;
   }
   return o;
@@ -154,7 +166,8 @@ Napi::Value SettingsRead(const Napi::CallbackInfo& info) {
       err.Set("fix", Napi::String::New(env, e.fix()));
       throw err;
     }
-    return NodeValue(env, doc, doc.root);
+    NodeNames names(env);
+    return NodeValue(env, names, doc, doc.root);
   });
 }
 
