@@ -5,7 +5,7 @@
  * and the `Settings` type are derived from this table.
  * @packageDocumentation
  */
-import { settingsNative, KeyKind, NativeKeySpec } from './native';
+import { KeyKind, settingsNative } from './native';
 
 export type { KeyKind } from './native';
 
@@ -15,8 +15,8 @@ export interface KeySpec {
   readonly path: string;
   /** What it holds. */
   readonly kind: KeyKind;
-  /** The value used when the file does not set it (absent: no default). */
-  readonly default?: NativeKeySpec['default'];
+  /** The value used when the file does not set it (absent: no default); `[]` and `{}` for lists and headers. */
+  readonly default?: boolean | number | string | readonly string[] | Readonly<Record<string, string>>;
   /** The default is the effective value of this other key (`Monitoring.ServiceName`). */
   readonly defaultFrom?: string;
   /** Accepted values (enum) or items (list). */
