@@ -390,7 +390,7 @@ class Checker {
       case KeyType::Headers: CheckHeaders(path, value, f); return;
       case KeyType::Int:
       case KeyType::Float: CheckNumber(spec, path, value, f); return;
-      case KeyType::List: CheckSpecial(spec, path, value, f); return;
+      case KeyType::List: CheckList(spec, path, value, f); return;
     }
   }
 
@@ -593,15 +593,18 @@ class Checker {
     f.valid = true;
   }
 
-  void CheckSpecial(const Spec& spec, const std::string& path, const Node& value, Found& f) {
+  // A list key: distinct items, each one of the key's values.
+  void CheckList(const Spec& spec, const std::string& path, const Node& value, Found& f) {
+    std::string items;
+    for (const std::string& v : spec.values) items += (items.empty() ? "" : ", ") + v;
     if (value.kind == NodeKind::Scalar && value.type == ScalarType::Null) {
       f.valid = true;
       return;
     }
     if (value.kind != NodeKind::Seq) {
-      std::string fix = "write a list, for example `Special: [AWS]`";
-      if (value.kind == NodeKind::Scalar) fix = "write it as a list: `Special: [" + value.text + "]`";
-      Add("wrong-type", true, path, value, path + " must be a list of AWS, HttpClient, GrpcClient, not " + Describe(value), fix);
+      std::string fix = "write a list, for example `" + Leaf(path) + ": [" + spec.values[0] + "]`";
+      if (value.kind == NodeKind::Scalar) fix = "write it as a list: `" + Leaf(path) + ": [" + value.text + "]`";
+      Add("wrong-type", true, path, value, path + " must be a list of " + items + ", not " + Describe(value), fix);
       return;
     }
     std::set<std::string> seen;
@@ -609,8 +612,8 @@ class Checker {
       const Node& item = N(value.children[i]);
       std::string ipath = path + "[" + std::to_string(i) + "]";
       if (item.kind != NodeKind::Scalar || item.type != ScalarType::Str) {
-        Add("wrong-type", true, ipath, item, "an item of " + path + " must be one of AWS, HttpClient, GrpcClient, not " + Describe(item),
-            "write one of AWS, HttpClient, GrpcClient");
+        Add("wrong-type", true, ipath, item, "an item of " + path + " must be one of " + items + ", not " + Describe(item),
+            "write one of " + items);
         continue;
       }
       Found tmp;
@@ -623,16 +626,16 @@ class Checker {
         }
         if (fix.empty()) {
           std::string near = Nearest(item.text, spec.values);
-          fix = near.empty() ? "write one of AWS, HttpClient, GrpcClient" : "did you mean `" + near + "`?";
+          fix = near.empty() ? "write one of " + items : "did you mean `" + near + "`?";
         }
-        Add("invalid-value", true, ipath, item, Show(item.text) + " is not a known instrumentation; " + path + " takes AWS, HttpClient, GrpcClient", fix);
+        Add("invalid-value", true, ipath, item, Show(item.text) + " is not an accepted item; " + path + " takes " + items, fix);
         continue;
       }
       if (!seen.insert(item.text).second) {
         Add("duplicate-item", false, ipath, item, Show(item.text) + " is listed more than once in " + path, "remove the repeated item");
         continue;
       }
-      specialItems_.push_back({&item, item.text});
+      if (path == "Monitoring.Special") specialItems_.push_back({&item, item.text});
     }
     f.valid = true;
   }

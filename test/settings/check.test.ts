@@ -168,6 +168,7 @@ describe('types and ranges', () => {
     expect(codes(doc({ monitoring: '  Special:\n    - AWS\n    - AWS' }))).toEqual(['warning:duplicate-item:Monitoring.Special[1]']);
     const d = only(doc({ monitoring: '  Special: [HttpClnt]' }));
     expect(d).toMatchObject({ code: 'invalid-value', path: 'Monitoring.Special[0]' });
+    expect(d.message).toBe('`HttpClnt` is not an accepted item; Monitoring.Special takes AWS, HttpClient, GrpcClient');
     expect(d.fix).toContain('HttpClient');
     expect(only(doc({ monitoring: '  Special: [aws]' })).fix).toContain('AWS');
     expect(only(doc({ monitoring: '  Special: AWS' }))).toMatchObject({ code: 'wrong-type', fix: 'write it as a list: `Special: [AWS]`' });
@@ -288,6 +289,9 @@ describe('values the checker must catch', () => {
     expect(d[0]?.message).toContain('lambda:GetLayerVersion');
     expect(d[0]?.fix).toContain('${env:');
     expect(codes(doc({ connection: '  BearerToken: ${env:TOKEN}' }), { forLayer: true })).toEqual([]);
+  });
+  it('refuses a source that is neither text nor bytes (usage error)', () => {
+    expect(() => checkSettings(42 as never)).toThrow(expect.objectContaining({ code: 'bad-argument', kind: 'usage', argument: 'source' }));
   });
   it('rejects unknown runtimes in the options (usage error)', () => {
     expect(() => checkSettings(doc(), { runtimes: ['dotnet6' as never] })).toThrow(
