@@ -8,7 +8,7 @@
  */
 import * as path from 'path';
 import { ARCHES, LAMBDA_LIMITS, RUNTIMES } from '../constants';
-import { buildLayer, inspectLayer, rebuildLayer, unpackZip, ZipRefusedError } from '../layer';
+import { buildLayer, inspectLayer, rebuildLayer, unpackZip } from '../layer';
 import type { BuildMessage, InspectLayerResult } from '../layer';
 import { CommandContext, defineCommand, Exit, formatBytes, formatFindings, jsonFlag, plural, printJson, progressLine } from './framework';
 
@@ -21,18 +21,6 @@ function printMessages(ctx: CommandContext<unknown>, msgs: BuildMessage[], sever
     ctx.stderr.write(
       formatFindings(m.file, [{ severity, code: m.code, message: m.message, ...(m.line !== undefined ? { line: m.line } : {}), ...(m.column !== undefined ? { column: m.column } : {}), ...(m.fix ? { fix: m.fix } : {}) }], false),
     );
-  }
-}
-
-/** Runs `fn`; a ZIP that cannot be read safely: exit 1 with the `{ok: false, errors}` document. */
-async function zipRefusal(ctx: CommandContext<{ json: boolean }>, fn: () => Promise<number>): Promise<number> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (!(err instanceof ZipRefusedError)) throw err;
-    if (json(ctx)) printJson(ctx, { ok: false, errors: [{ code: err.code, entry: err.entry, message: err.message }] });
-    else ctx.stderr.write(`net-profiler: ${err.file ? `${err.file}: ` : ''}error ${err.code}: ${err.message}\n`);
-    return Exit.failed;
   }
 }
 
@@ -125,12 +113,10 @@ const inspect = defineCommand('layer', {
   args: [{ name: 'ZIP' }],
   flags: { ...jsonFlag },
   async run(ctx) {
-    return zipRefusal(ctx, async () => {
-      const r = await inspectLayer(ctx.args[0]!);
-      if (json(ctx)) printJson(ctx, r);
-      else printInspect(ctx, ctx.args[0]!, r);
-      return Exit.ok;
-    });
+    const r = await inspectLayer(ctx.args[0]!);
+    if (json(ctx)) printJson(ctx, r);
+    else printInspect(ctx, ctx.args[0]!, r);
+    return Exit.ok;
   },
 });
 
@@ -141,12 +127,10 @@ const unpack = defineCommand('layer', {
   args: [{ name: 'ZIP' }, { name: 'DIR' }],
   flags: { ...jsonFlag },
   async run(ctx) {
-    return zipRefusal(ctx, async () => {
-      const r = await unpackZip(ctx.args[0]!, ctx.args[1]!);
-      if (json(ctx)) printJson(ctx, { ok: true, ...r });
-      else ctx.stdout.write(`unpacked ${plural(r.files, 'file')} and ${plural(r.dirs, 'folder')} (${formatBytes(r.bytes)}) into ${path.normalize(r.dir)}\n`);
-      return Exit.ok;
-    });
+    const r = await unpackZip(ctx.args[0]!, ctx.args[1]!);
+    if (json(ctx)) printJson(ctx, { ok: true, ...r });
+    else ctx.stdout.write(`unpacked ${plural(r.files, 'file')} and ${plural(r.dirs, 'folder')} (${formatBytes(r.bytes)}) into ${path.normalize(r.dir)}\n`);
+    return Exit.ok;
   },
 });
 

@@ -98,7 +98,7 @@ export class ZipRefusedError extends IssuesError<ZipRefusalCode> {
   readonly entry: string;
 
   constructor(code: ZipRefusalCode, entry: string, message: string, file?: string) {
-    super(code, message, [{ code, entry, message }], [], { kind: 'refused', ...(file !== undefined ? { file } : {}) });
+    super(code, message, [{ code, entry, message }], undefined, { kind: 'refused', ...(file !== undefined ? { file } : {}) });
     this.name = 'ZipRefusedError';
     this.entry = entry;
   }
