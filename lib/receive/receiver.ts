@@ -289,7 +289,9 @@ function listenError(err: unknown, what: string, address: string): NetProfilerEr
 }
 
 async function listenHttp(receiver: Receiver, at: ListenAddress): Promise<http.Server> {
-  const server = http.createServer({ requestTimeout: receiver.requestTimeoutMs, headersTimeout: Math.min(receiver.requestTimeoutMs, 60000) }, (req, res) =>
+  const t = receiver.requestTimeoutMs;
+  // the timeouts are checked every connectionsCheckingInterval: a quarter of the timeout
+  const server = http.createServer({ requestTimeout: t, headersTimeout: Math.min(t, 60000), connectionsCheckingInterval: Math.max(100, Math.min(t / 4, 30000)) }, (req, res) =>
     handleHttp(receiver, req, res),
   );
   server.keepAliveTimeout = 5000;

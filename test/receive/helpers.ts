@@ -50,7 +50,7 @@ export interface ReceiveProcess {
 /** Starts `receive` as a process on free ports and waits for its ready file. */
 export async function startReceive(dir: string, args: string[] = []): Promise<ReceiveProcess> {
   const readyFile = path.join(dir, `ready-${Date.now()}-${Math.random()}.json`);
-  const proc = spawn(process.execPath, [RUN, 'receive', '--http', '127.0.0.1:0', '--grpc', '127.0.0.1:0', '--ready-file', readyFile, ...args], {
+  const proc = spawn(process.execPath, [RUN, 'receive', '--http', '127.0.0.1:0', ...(args.includes('--no-grpc') ? [] : ['--grpc', '127.0.0.1:0']), '--ready-file', readyFile, ...args], {
     cwd: dir,
     env: { ...process.env, NO_COLOR: '1' },
   });
