@@ -34,18 +34,20 @@ function sendReject(receiver: Receiver, req: http.IncomingMessage, res: http.Ser
   if (!bodyRead) res.once('finish', () => req.destroy());
 }
 
-/** Reads the body, gunzipping it when asked, refusing it past `cap` bytes either way. */
-function readBody(receiver: Receiver, req: http.IncomingMessage, gzip: boolean, cap: number): Promise<Buffer> {
+/**
+ * Reads the body, gunzipping it when asked, refusing it past `cap` bytes either way.
+ * `reserved` bytes (its Content-Length) count towards the backlog from the start; what
+ * grows beyond them counts as it arrives, and refuses the request when the backlog is
+ * over its limit.
+ */
+function readBody(receiver: Receiver, req: http.IncomingMessage, gzip: boolean, cap: number, reserved: number): Promise<Buffer> {
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let raw = 0;
     let out = 0;
-    let counted = 0;
+    let counted = reserved;
     let settled = false;
-    const count = (n: number) => {
-      counted += n;
-      receiver.reading(n);
-    };
+    receiver.reading(reserved);
     const finish = (err: Reject | null, body?: Buffer) => {
       if (settled) return;
       settled = true;
@@ -61,7 +63,11 @@ function readBody(receiver: Receiver, req: http.IncomingMessage, gzip: boolean, 
     const keep = (c: Buffer) => {
       out += c.length;
       if (out > cap) return finish(tooLarge());
-      count(c.length);
+      if (out > counted) {
+        receiver.reading(out - counted);
+        counted = out;
+        if (receiver.busy()) return finish(new Reject('busy', 'the receiver is behind writing its dump; retry after a second'));
+      }
       chunks.push(c);
     };
     req.on('data', (c: Buffer) => {
@@ -116,8 +122,9 @@ async function answer(receiver: Receiver, req: http.IncomingMessage, res: http.S
     const cap = receiver.maxRequestBytes;
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > cap) throw new Reject('too-large', `the request is larger than ${cap} bytes (Content-Length ${declared})`);
-    if (receiver.busy()) throw new Reject('busy', 'the receiver is behind writing its dump; retry after a second');
-    const body = await readBody(receiver, req, encoding === 'gzip', cap);
+    const reserved = Number.isFinite(declared) && declared > 0 ? declared : 0;
+    if (receiver.busy(reserved)) throw new Reject('busy', 'the receiver is behind writing its dump; retry after a second');
+    const body = await readBody(receiver, req, encoding === 'gzip', cap, reserved);
     bodyRead = true;
     await receiver.ingest(signal, body, json, 'http');
     send(res, 200, json, otlpNative().otlpResponse(signal, 0, '', json));

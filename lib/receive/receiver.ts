@@ -144,9 +144,13 @@ export class Receiver extends EventEmitter<ReceiverEvents> {
     return { out: this.out, ...this.counts, bytes: this.writer.bytes };
   }
 
-  /** True while the request bodies being read and the frames waiting to be written exceed the backlog limit. @internal */
-  busy(): boolean {
-    return this.inflight + this.writer.backlog > this.backlogBytes;
+  /**
+   * True while the request bodies being read and the frames waiting to be written, plus
+   * `more` bytes about to come, exceed the backlog limit (a request alone always fits). @internal
+   */
+  busy(more = 0): boolean {
+    const now = this.inflight + this.writer.backlog;
+    return now > 0 && now + more > this.backlogBytes;
   }
 
   /** Counts body bytes being read (negative when done). @internal */

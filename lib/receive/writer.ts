@@ -11,6 +11,8 @@ import { NetProfilerError, fileError } from '../errors';
 import type { ReceiveErrorCode } from './errors';
 import { otlpNative } from './native';
 
+const WRITE_BYTES = 4 << 20;
+
 interface Pending {
   kind: number;
   sequence: number;
@@ -113,10 +115,11 @@ export class DumpWriter {
   private async drain(): Promise<void> {
     this.writing = true;
     while (this.queue.length > 0 && !this.failure) {
-      const batch = this.queue;
-      this.queue = [];
+      // at most about 4 MiB a write, so the frames' copy stays small beside the backlog
+      let take = 0;
       let size = 0;
-      for (const p of batch) size += p.payload.length;
+      while (take < this.queue.length && (take === 0 || size + this.queue[take]!.payload.length <= WRITE_BYTES)) size += this.queue[take++]!.payload.length;
+      const batch = this.queue.splice(0, take);
       try {
         const bytes = otlpNative().otlpFrames(
           batch.map((p) => p.kind),
