@@ -13,6 +13,7 @@ pkgs=(
   libdeflate-dev libdeflate-dev:arm64
   dash shellcheck jq zip unzip
   bsdutils  # script(1): the progress tests run the CLI on a pseudo-terminal
+  chromium  # the HTML report tests drive it with playwright-core
 )
 
 if ! dpkg --print-foreign-architectures | grep -qx arm64; then

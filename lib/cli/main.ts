@@ -98,7 +98,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
   const env = io.env ?? process.env;
-  const json = argv.includes('--json') || argv.includes('--jsonl');
+  const json = argv.some((a) => a === '--json' || a === '--jsonl' || a.startsWith('--json='));
   let usage: string | undefined = USAGE;
   try {
     const [first, second, ...rest] = argv;
