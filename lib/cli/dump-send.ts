@@ -5,7 +5,6 @@
  */
 import { defineCommand, Exit, jsonFlag, printJson } from './framework';
 import { badArgument } from '../errors';
-import { sendDump } from '../send';
 import type { SendResult } from '../send';
 
 function parseHeaders(list: string[]): Record<string, string> {
@@ -52,6 +51,8 @@ export const dumpSendCommand = defineCommand('dump', {
   async run(ctx) {
     const f = ctx.flags;
     const file = ctx.args[0]!;
+    // the replay client (and the settings SDK) load only when this command runs
+    const { sendDump } = await import('../send');
     const result = await sendDump(file, {
       ...(f.endpoint !== undefined ? { endpoint: f.endpoint } : {}),
       ...(f.settings !== undefined ? { settings: f.settings } : {}),

@@ -7,7 +7,7 @@
 import { defineCommand, Exit, jsonFlag, printJson } from './framework';
 import { badArgument } from '../errors';
 import { writeFileAtomic } from '../files';
-import { formatInvocation, startReceiver } from '../receive';
+import { formatAddress, formatInvocation, startReceiver } from '../receive';
 
 /** `net-profiler receive`. */
 export const receiveCommand = defineCommand('', {
@@ -26,6 +26,7 @@ export const receiveCommand = defineCommand('', {
     fsync: { type: 'boolean', description: 'answer a request only once its frame is on disk' },
     duration: { type: 'integer', value: 'S', description: 'stop after S seconds' },
     'ready-file': { type: 'string', value: 'F', description: 'once listening, write the addresses, dump and pid to F as JSON' },
+    ui: { type: 'string', value: 'HOST:PORT', description: 'also serve the live report of the dump being written (loopback only)' },
     quiet: { type: 'boolean', description: 'print nothing but errors' },
     ...jsonFlag,
   },
@@ -34,6 +35,9 @@ export const receiveCommand = defineCommand('', {
     const f = ctx.flags;
     if (f.duration !== undefined && f.duration < 1) throw badArgument('duration', `--duration takes a number of seconds of at least 1, not ${f.duration}`);
     const live = Boolean(ctx.stdout.isTTY) && !f.quiet && !f.json;
+    // the report module loads only with --ui
+    const report = f.ui !== undefined ? await import('../report') : undefined;
+    const uiAt = report && f.ui !== undefined ? report.parseUiAddress(f.ui) : undefined;
     const receiver = await startReceiver({
       ...(f.out !== undefined ? { out: f.out } : {}),
       ...(f.http !== undefined ? { http: f.http } : {}),
@@ -43,6 +47,15 @@ export const receiveCommand = defineCommand('', {
       fsync: f.fsync,
       invocations: live,
     });
+    let ui: Awaited<ReturnType<NonNullable<typeof report>['serveReport']>> | undefined;
+    if (report && uiAt) {
+      try {
+        ui = await report.serveReport(receiver.out, { ...uiAt, pollMs: 500 });
+      } catch (err) {
+        await receiver.stop();
+        throw err;
+      }
+    }
     let failed: Error | null = null;
     receiver.on('error', (e) => {
       failed ??= e;
@@ -52,14 +65,21 @@ export const receiveCommand = defineCommand('', {
     if (!f.quiet && !f.json) {
       receiver.on('rejected', (r) => ctx.stderr.write(`rejected (${r.protocol} ${r.status}): ${r.message}\n`));
       const where = [receiver.http && `OTLP/HTTP on http://${receiver.http}`, receiver.grpc && `OTLP/gRPC on ${receiver.grpc}`].filter(Boolean).join(', ');
-      ctx.stderr.write(`receiving ${where}; writing ${receiver.out}. Ctrl-C stops.\n`);
+      ctx.stderr.write(`receiving ${where}; writing ${receiver.out}${ui ? `; live report on ${ui.url}` : ''}. Ctrl-C stops.\n`);
     }
     if (live) receiver.on('invocation', (inv) => ctx.stdout.write(formatInvocation(inv) + '\n'));
     if (f['ready-file'] !== undefined) {
-      const ready = { http: receiver.http, ...(receiver.grpc ? { grpc: receiver.grpc } : {}), out: receiver.out, pid: process.pid };
+      const ready = {
+        http: receiver.http,
+        ...(receiver.grpc ? { grpc: receiver.grpc } : {}),
+        ...(ui ? { ui: formatAddress(ui.host, ui.port) } : {}),
+        out: receiver.out,
+        pid: process.pid,
+      };
       try {
         writeFileAtomic(f['ready-file'], JSON.stringify(ready) + '\n');
       } catch (err) {
+        await ui?.close();
         await receiver.stop();
         throw err;
       }
@@ -72,10 +92,11 @@ export const receiveCommand = defineCommand('', {
       if (f.duration !== undefined) setTimeout(done, f.duration * 1000).unref();
     });
     const stats = await receiver.stop();
+    await ui?.close();
+    if (failed) throw failed;
     if (f.json) printJson(ctx, stats);
     else if (!f.quiet)
       ctx.stderr.write(`${stats.out}: ${stats.requests} request(s) written (${stats.spans} spans, ${stats.metricPoints} metric points, ${stats.logRecords} log records), ${stats.rejected} rejected, ${stats.bytes} bytes\n`);
-    if (failed) throw failed;
     return Exit.ok;
   },
 });

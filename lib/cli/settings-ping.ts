@@ -4,7 +4,6 @@
  * @packageDocumentation
  */
 import { defineCommand, Exit, formatFindings, jsonFlag, printJson } from './framework';
-import { pingSettings } from '../send';
 
 /** `net-profiler settings ping`. */
 export const settingsPingCommand = defineCommand('settings', {
@@ -19,6 +18,8 @@ export const settingsPingCommand = defineCommand('settings', {
   },
   async run(ctx) {
     const file = ctx.args[0]!;
+    // the client loads only when this command runs
+    const { pingSettings } = await import('../send');
     const r = await pingSettings(file, {
       ...(ctx.flags.dotenv !== undefined ? { dotenv: ctx.flags.dotenv } : {}),
       ...(ctx.flags['timeout-ms'] !== undefined ? { timeoutMs: ctx.flags['timeout-ms'] } : {}),

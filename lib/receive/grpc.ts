@@ -12,30 +12,8 @@ import type { ReceiveErrorCode } from './errors';
 import type { OtlpSignal } from './native';
 import type { Receiver } from './receiver';
 import { authorizationMatches, Reject, REJECT_STATUS } from './status';
-
 import type { sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
-
-type Grpc = typeof import('@grpc/grpc-js');
-
-/** The service path of each signal's Export method. */
-export const GRPC_METHODS: Readonly<Record<OtlpSignal, string>> = {
-  traces: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
-  metrics: '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export',
-  logs: '/opentelemetry.proto.collector.logs.v1.LogsService/Export',
-};
-
-/** Loads `@grpc/grpc-js`, or says how to get it. @internal */
-export function loadGrpc(): Grpc {
-  try {
-    return require('@grpc/grpc-js') as Grpc;
-  } catch (err) {
-    throw new NetProfilerError<ReceiveErrorCode>('grpc-missing', 'OTLP/gRPC needs the @grpc/grpc-js package, which cannot be loaded', {
-      kind: 'outside',
-      fix: 'reinstall net-profiler (npm install), or turn gRPC off (--no-grpc)',
-      cause: err,
-    });
-  }
-}
+import { GRPC_METHODS, Grpc, loadGrpc } from './otlp';
 
 const identity = (b: Buffer): Buffer => b;
 
@@ -46,7 +24,7 @@ export function rawMethod(path: string) {
 
 /** Starts the gRPC server. @internal */
 export async function listenGrpc(receiver: Receiver, at: ListenAddress): Promise<{ server: InstanceType<Grpc['Server']>; port: number }> {
-  const grpc = loadGrpc();
+  const grpc = loadGrpc('reinstall net-profiler (npm install), or turn gRPC off (--no-grpc)');
   const server = new grpc.Server({
     'grpc.max_receive_message_length': receiver.maxRequestBytes,
     'grpc.max_send_message_length': 1 << 20,

@@ -9,10 +9,11 @@
 import type * as http from 'http';
 import * as zlib from 'zlib';
 import { otlpNative, OtlpSignal } from './native';
+import { HTTP_PATHS } from './otlp';
 import type { Receiver } from './receiver';
 import { authorizationMatches, Reject, REJECT_STATUS } from './status';
 
-const PATHS: Readonly<Record<string, OtlpSignal>> = { '/v1/traces': 'traces', '/v1/metrics': 'metrics', '/v1/logs': 'logs' };
+const PATHS: Readonly<Record<string, OtlpSignal>> = Object.fromEntries(Object.entries(HTTP_PATHS).map(([signal, p]) => [p, signal as OtlpSignal]));
 const PROTOBUF = 'application/x-protobuf';
 const JSON_TYPE = 'application/json';
 

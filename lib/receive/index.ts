@@ -20,6 +20,7 @@ export { formatInvocation } from './invocations';
 export { parseListenAddress, formatAddress, defaultDumpName } from './address';
 export type { ListenAddress } from './address';
 export { REJECT_STATUS, authorizationMatches } from './status';
+export { HTTP_PATHS, GRPC_METHODS } from './otlp';
 export type { RejectReason } from './status';
 export type { OtlpSignal } from './native';
 export type { ReceiveErrorCode } from './errors';

@@ -13,7 +13,7 @@ import type { ReadOptions } from '../dump';
 import { otlpNative, OtlpSignal, ItemCounts } from '../receive/native';
 import { DYNATRACE_MAX_REQUEST_BYTES, maskIn, resolveTarget, Target, TargetOptions } from './target';
 import { Attempt, callGrpc, closeGrpcClients, postHttp } from './transport';
-import { isSuccess, RetryOptions, withRetries } from './retry';
+import { isRetryable, isSuccess, RetryOptions, withRetries } from './retry';
 
 const gzip = promisify(zlib.gzip);
 const SIGNALS: readonly OtlpSignal[] = ['traces', 'metrics', 'logs'];
@@ -142,7 +142,7 @@ export async function sendDump(file: string, options: SendOptions): Promise<Send
       }
       return;
     }
-    const gaveUp = last.unreachable || (last.status !== null ? [429, 502, 503, 504].includes(last.status) : last.grpcCode !== undefined && [1, 4, 10, 11, 14, 15].includes(last.grpcCode));
+    const gaveUp = isRetryable(last);
     if (gaveUp) add(result.unsent, counts);
     else add(result.rejected, counts);
     result.errors.push({

@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import { NetProfilerError, badArgument, fileError } from '../errors';
-import { maskSecret } from '../secrets';
+import { isSecretName, looksLikeSecret, maskSecret } from '../secrets';
 import { effectiveSettingsFile, parseEnvFile, resolveSettings } from '../settings';
 import type { SendErrorCode } from './errors';
 
@@ -115,10 +115,7 @@ export async function resolveTarget(o: TargetOptions): Promise<Target> {
     protocol ??= s.Connection.Type === 'grpc' ? 'grpc' : 'http/protobuf';
     token ??= s.Connection.BearerToken;
     timeoutMs ??= s.Connection.TimeoutMs;
-    for (const [k, v] of Object.entries(s.Connection.Headers)) {
-      headers[k] = v;
-      secrets.push(v);
-    }
+    for (const [k, v] of Object.entries(s.Connection.Headers)) headers[k] = v;
     if (endpoint === undefined)
       throw new NetProfilerError<SendErrorCode>('no-endpoint', `${o.settings} has no Connection.EndpointUrl`, { file: o.settings, fix: 'set Connection.EndpointUrl to the OTLP base URL' });
   }
@@ -132,7 +129,7 @@ export async function resolveTarget(o: TargetOptions): Promise<Target> {
     headers['Authorization'] = `${provider === 'dynatrace' ? 'Api-Token' : 'Bearer'} ${token}`;
     secrets.push(token, headers['Authorization']);
   }
-  for (const [k, v] of Object.entries(headers)) if (/auth|token|key|secret/i.test(k)) secrets.push(v);
+  for (const [k, v] of Object.entries(headers)) if (isSecretName(k) || looksLikeSecret(v)) secrets.push(v);
   const timeout = timeoutMs ?? 10000;
   if (!Number.isSafeInteger(timeout) || timeout < 1) throw badArgument('timeout-ms', 'the timeout must be a positive number of milliseconds');
   return { endpoint: endpoint.replace(/\/+$/, ''), protocol, provider, headers, timeoutMs: timeout, secrets: [...new Set(secrets)].filter((s) => s !== '') };

@@ -4,9 +4,8 @@
  * @packageDocumentation
  * @internal
  */
-import { NetProfilerError } from '../errors';
 import type { OtlpSignal } from '../receive/native';
-import type { SendErrorCode } from './errors';
+import { GRPC_METHODS, Grpc, HTTP_PATHS, loadGrpc } from '../receive/otlp';
 import type { Target } from './target';
 
 /** What one attempt gave. @internal */
@@ -29,17 +28,11 @@ export interface Attempt {
   ms: number;
 }
 
-const PATH: Readonly<Record<OtlpSignal, string>> = { traces: '/v1/traces', metrics: '/v1/metrics', logs: '/v1/logs' };
-const GRPC_PATH: Readonly<Record<OtlpSignal, string>> = {
-  traces: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
-  metrics: '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export',
-  logs: '/opentelemetry.proto.collector.logs.v1.LogsService/Export',
-};
 const MAX_ANSWER = 1 << 20;
 
 /** The URL a signal is sent to over HTTP. */
 export function signalUrl(target: Pick<Target, 'endpoint'>, signal: OtlpSignal): string {
-  return target.endpoint + PATH[signal];
+  return target.endpoint + HTTP_PATHS[signal];
 }
 
 /** `Retry-After` as milliseconds: seconds, or an HTTP date. @internal */
@@ -100,24 +93,11 @@ export async function postHttp(target: Target, signal: OtlpSignal, gzipped: Buff
   }
 }
 
-type Grpc = typeof import('@grpc/grpc-js');
 const clients = new Map<string, InstanceType<Grpc['Client']>>();
-
-function loadGrpc(): Grpc {
-  try {
-    return require('@grpc/grpc-js') as Grpc;
-  } catch (err) {
-    throw new NetProfilerError<SendErrorCode>('grpc-missing', 'OTLP/gRPC needs the @grpc/grpc-js package, which cannot be loaded', {
-      kind: 'outside',
-      fix: 'reinstall net-profiler (npm install), or send over http/protobuf',
-      cause: err,
-    });
-  }
-}
 
 /** Sends one request over gRPC (gzip-compressed by the channel). @internal */
 export function callGrpc(target: Target, signal: OtlpSignal, request: Buffer): Promise<Attempt> {
-  const grpc = loadGrpc();
+  const grpc = loadGrpc('reinstall net-profiler (npm install), or send over http/protobuf');
   const url = new URL(target.endpoint);
   const address = `${url.hostname.includes(':') ? `[${url.hostname}]` : url.hostname}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`;
   const key = `${url.protocol}//${address}`;
@@ -132,7 +112,7 @@ export function callGrpc(target: Target, signal: OtlpSignal, request: Buffer): P
   const id = (b: Buffer) => b;
   const t0 = performance.now();
   return new Promise<Attempt>((resolve) => {
-    client!.makeUnaryRequest(GRPC_PATH[signal], id, id, request, metadata, { deadline: Date.now() + target.timeoutMs }, (err, value) => {
+    client!.makeUnaryRequest(GRPC_METHODS[signal], id, id, request, metadata, { deadline: Date.now() + target.timeoutMs }, (err, value) => {
       const ms = performance.now() - t0;
       if (!err) return resolve({ status: null, grpcCode: 0, body: value ?? Buffer.alloc(0), ms });
       const unreachable = err.code === grpc.status.UNAVAILABLE && /connect|ECONNREFUSED|No connection|Connection dropped/i.test(err.details ?? '');

@@ -81,6 +81,32 @@ describe('receive command', () => {
     await p.exited;
   });
 
+  it('--ui serves the live report of the dump being written; the ready file names it', async () => {
+    const p = await startReceive(dir, ['--no-grpc', '--quiet', '--ui', '127.0.0.1:0', '--out', path.join(dir, 'ui.nptb')]);
+    try {
+      expect(p.ready.ui).toMatch(/^127\.0\.0\.1:\d+$/);
+      const page = await fetch(`http://${p.ready.ui}/`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<html');
+      const t = gen.lambdaTraces({ invocations: 1, seed: 77 });
+      expect((await fetch(`http://${p.ready.http}/v1/traces`, { method: 'POST', headers: { 'Content-Type': 'application/x-protobuf' }, body: Buffer.from(t.proto) })).status).toBe(200);
+      const name = t.spans[0].name as string;
+      let data = '';
+      for (let i = 0; i < 60 && !data.includes(name); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        data = await (await fetch(`http://${p.ready.ui}/data.json`)).text();
+      }
+      expect(data).toContain(name);
+    } finally {
+      p.proc.kill('SIGTERM');
+      expect(await p.exited).toBe(0);
+    }
+    const bad = runCommand('receive', ['--ui', '0.0.0.0:0', '--http', '127.0.0.1:0', '--no-grpc', '--out', path.join(dir, 'ui-bad.nptb'), '--json']);
+    expect(bad.code).toBe(2);
+    expect(JSON.parse(bad.stdout).error).toMatchObject({ code: 'bad-argument', argument: 'ui' });
+    expect(fs.existsSync(path.join(dir, 'ui-bad.nptb'))).toBe(false);
+  });
+
   const haveScript = needTool('script', 'the live view is tested on a pseudo-terminal (util-linux script)', ['-V']);
   it.skipIf(!haveScript)('on a terminal: one line per finished invocation with its check-lambda problems', async () => {
     const ready = path.join(dir, 'tty-ready.json');

@@ -40,7 +40,7 @@ export function tmpDir(prefix = 'np-receive-'): string {
 
 export interface ReceiveProcess {
   proc: ChildProcess;
-  ready: { http: string; grpc?: string; out: string; pid: number };
+  ready: { http: string; grpc?: string; ui?: string; out: string; pid: number };
   stdout: () => string;
   stderr: () => string;
   /** Resolves with the exit code. */
