@@ -129,6 +129,25 @@ describe('receive command', () => {
   }, 30_000);
 });
 
+describe('start-up', () => {
+  function loaded(args: string[], cwd: string): string[] {
+    const out = path.join(cwd, `loaded-${Date.now()}.txt`);
+    const r = spawnSync(process.execPath, ['-r', path.join(__dirname, '../helpers/loaded-modules.js'), RUN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NP_LOADED_OUT: out } });
+    expect(r.status).toBe(0);
+    return fs.readFileSync(out, 'utf8').split('\n').filter(Boolean);
+  }
+  const grpc = (m: string) => m.includes(`${path.sep}@grpc${path.sep}`);
+  it('@grpc/grpc-js loads only when gRPC is on; --help of dump send and settings ping loads no client', () => {
+    expect(loaded(['receive', '--http', '127.0.0.1:0', '--no-grpc', '--duration', '1', '--quiet', '--out', path.join(dir, 'startup.nptb')], dir).filter(grpc)).toEqual([]);
+    expect(loaded(['receive', '--http', '127.0.0.1:0', '--grpc', '127.0.0.1:0', '--duration', '1', '--quiet', '--out', path.join(dir, 'startup2.nptb')], dir).filter(grpc).length).toBeGreaterThan(0);
+    for (const which of ['dump-send', 'settings-ping']) {
+      // (the groups themselves are loaded by run-command.js to see whether they list the command)
+      const mods = loaded([which, '--help'], dir);
+      expect(mods.filter((m) => grpc(m) || /[\\/]dist[\\/](send|receive)[\\/]/.test(m))).toEqual([]);
+    }
+  });
+});
+
 describe('crash safety', () => {
   it('kill -9 at random moments under concurrent exporters: every answered request is in the dump, at most the last frame torn', async () => {
     for (let round = 0; round < 3; round++) {
