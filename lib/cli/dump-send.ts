@@ -45,6 +45,9 @@ export const dumpSendCommand = defineCommand('dump', {
     'max-request-bytes': { type: 'integer', value: 'N', description: 'largest request before compression (default 4 MiB; Dynatrace at most 8 MB)' },
     concurrency: { type: 'integer', value: 'N', description: 'requests in flight at once (default 2)' },
     'dry-run': { type: 'boolean', description: 'print the batches that would be sent; send nothing' },
+    format: { type: 'string', value: 'F', choices: ['auto', 'nptb', 'otlp-jsonl', 'collector-proto', 'otlp-proto'], description: 'input format (default auto)' },
+    signal: { type: 'string', value: 'S', choices: ['traces', 'metrics', 'logs'], description: 'signal of a Collector proto file or raw request' },
+    strict: { type: 'boolean', description: 'refuse a damaged input (the first diagnostic is an error: exit 1)' },
     ...jsonFlag,
   },
   exclusive: [['endpoint', 'settings']],
@@ -63,6 +66,7 @@ export const dumpSendCommand = defineCommand('dump', {
       ...(f['max-request-bytes'] !== undefined ? { maxRequestBytes: f['max-request-bytes'] } : {}),
       ...(f.concurrency !== undefined ? { concurrency: f.concurrency } : {}),
       dryRun: f['dry-run'],
+      read: { ...(f.format !== undefined ? { format: f.format } : {}), ...(f.signal !== undefined ? { signal: f.signal } : {}), strict: f.strict },
     });
     const code = f['dry-run'] || result.ok ? Exit.ok : exitOf(result);
     if (f.json) {

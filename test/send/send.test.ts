@@ -169,6 +169,36 @@ describe('retries as the OTLP specification says', () => {
   });
 });
 
+describe('retries over gRPC', () => {
+  it('UNAVAILABLE is retried, INVALID_ARGUMENT is not', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const grpc = require('@grpc/grpc-js') as typeof import('@grpc/grpc-js');
+    const { rawMethod } = await import('../../lib/receive/grpc');
+    const { GRPC_METHODS } = await import('../../lib/receive/otlp');
+    const answers: number[] = [grpc.status.UNAVAILABLE, grpc.status.OK, grpc.status.INVALID_ARGUMENT];
+    const got: number[] = [];
+    const server = new grpc.Server();
+    for (const m of Object.values(GRPC_METHODS))
+      server.addService({ Export: rawMethod(m) } as never, {
+        Export: (call: { request: Buffer }, cb: (e: unknown, v?: Buffer) => void) => {
+          got.push(call.request.length);
+          const code = answers.length ? answers.shift()! : grpc.status.OK;
+          if (code === grpc.status.OK) cb(null, Buffer.alloc(0));
+          else cb({ code, details: code === grpc.status.INVALID_ARGUMENT ? 'bad metric' : 'try later' });
+        },
+      });
+    const port = await new Promise<number>((res, rej) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))));
+    try {
+      const res = await sendDump(FIXTURE, { endpoint: `http://127.0.0.1:${port}`, protocol: 'grpc', concurrency: 1, baseDelayMs: 10 });
+      expect(got.length).toBe(4);
+      expect(res).toMatchObject({ ok: false, requests: 3, retries: 1, accepted: { spans: 15, logRecords: 3 }, rejected: { metricPoints: 6 } });
+      expect(res.errors).toEqual([{ status: null, grpcCode: grpc.status.INVALID_ARGUMENT, message: 'gRPC status 3: bad metric' }]);
+    } finally {
+      server.forceShutdown();
+    }
+  });
+});
+
 describe('tokens and settings', () => {
   it('the token appears in no output, even when the endpoint echoes it', async () => {
     const f = await startFault({ otherwise: { status: 401, headers: { 'content-type': 'text/plain' }, body: `invalid token ${TOKEN}` } });
