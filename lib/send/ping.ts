@@ -5,6 +5,7 @@
  * what it most likely means (docs/local.md).
  * @packageDocumentation
  */
+import { gzipSync } from 'zlib';
 import { checkSettingsFile } from '../settings';
 import type { SettingsDiagnostic } from '../settings';
 import { maskIn, resolveTarget, Target } from './target';
@@ -87,15 +88,10 @@ export async function pingSettings(file: string, options: PingOptions = {}): Pro
   const empty = Buffer.alloc(0);
   let a: Attempt;
   try {
-    a = target.protocol === 'grpc' ? await callGrpc(target, 'traces', empty) : await postHttp(target, 'traces', await gzipEmpty());
+    a = target.protocol === 'grpc' ? await callGrpc(target, 'traces', empty) : await postHttp(target, 'traces', gzipSync(empty));
   } finally {
     closeGrpcClients();
   }
   const e = explain(a, target);
   return { ok: e.ok, endpoint, status: a.status, ms: Math.round(a.ms), outcome: e.outcome, message: maskIn(e.message, target.secrets) };
-}
-
-async function gzipEmpty(): Promise<Buffer> {
-  const zlib = await import('zlib');
-  return zlib.gzipSync(Buffer.alloc(0));
 }
