@@ -27,9 +27,11 @@ const proto = Buffer.from(gen.lambdaTraces({ invocations: 1 }).proto);
 const postTo = (http: string) => fetch(`http://${http}/v1/traces`, { method: 'POST', headers: { 'Content-Type': 'application/x-protobuf' }, body: proto });
 
 describe('receive command', () => {
-  it('ready file, then on SIGTERM one --json document of what was written', async () => {
+  it('ready file, then on SIGTERM one --json document of what was written (--fsync, --token never printed)', async () => {
     const out = path.join(dir, 'term.nptb');
-    const p = await startReceive(dir, ['--out', out, '--json']);
+    const token = 'dt0c01.RECVTEST.abcdefghijklmnopqrstuvwxyz0123';
+    const p = await startReceive(dir, ['--out', out, '--json', '--fsync', '--token', token]);
+    const postTo = (http: string) => fetch(`http://${http}/v1/traces`, { method: 'POST', headers: { 'Content-Type': 'application/x-protobuf', Authorization: `Api-Token ${token}` }, body: proto });
     expect(p.ready).toEqual({ http: expect.stringMatching(/^127\.0\.0\.1:\d+$/), grpc: expect.stringMatching(/^127\.0\.0\.1:\d+$/), out, pid: p.proc.pid });
     expect((await postTo(p.ready.http)).status).toBe(200);
     expect((await postTo(p.ready.http)).status).toBe(200);
@@ -38,6 +40,7 @@ describe('receive command', () => {
     expect(await p.exited).toBe(0);
     const doc = JSON.parse(p.stdout());
     expect(doc).toEqual({ out, requests: 2, rejected: 1, spans: 2 * 3, metricPoints: 0, logRecords: 0, bytes: fs.statSync(out).size });
+    expect(p.stdout() + p.stderr() + fs.readFileSync(p.readyFile, 'utf8')).not.toContain(token);
   });
 
   it('--no-grpc leaves grpc out of the ready file; SIGINT stops too', async () => {

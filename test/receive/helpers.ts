@@ -41,6 +41,8 @@ export function tmpDir(prefix = 'np-receive-'): string {
 export interface ReceiveProcess {
   proc: ChildProcess;
   ready: { http: string; grpc?: string; ui?: string; out: string; pid: number };
+  /** The ready file. */
+  readyFile: string;
   stdout: () => string;
   stderr: () => string;
   /** Resolves with the exit code. */
@@ -64,5 +66,5 @@ export async function startReceive(dir: string, args: string[] = []): Promise<Re
     if (proc.exitCode !== null || Date.now() - t0 > 20000) throw new Error(`receive did not start: ${err}`);
     await new Promise((r) => setTimeout(r, 25));
   }
-  return { proc, ready: JSON.parse(fs.readFileSync(readyFile, 'utf8')), stdout: () => out, stderr: () => err, exited };
+  return { proc, readyFile, ready: JSON.parse(fs.readFileSync(readyFile, 'utf8')), stdout: () => out, stderr: () => err, exited };
 }
