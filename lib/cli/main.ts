@@ -100,6 +100,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
   const env = io.env ?? process.env;
   const json = argv.some((a) => a === '--json' || a === '--jsonl' || a.startsWith('--json='));
   let usage: string | undefined = USAGE;
+  let flagNames: string[] | undefined;
   try {
     const [first, second, ...rest] = argv;
     if (first === undefined) {
@@ -140,6 +141,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
       cmdArgs = rest;
     }
     usage = cmd.usage;
+    flagNames = Object.keys(cmd.flags);
     const parsed = parseCommand(cmd, cmdArgs);
     if (parsed.help) {
       stdout.write(commandHelp(cmd));
@@ -170,7 +172,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
       interruptHandler = undefined;
     }
   } catch (err) {
-    return writeFailure({ stdout, stderr, json, env, ...(usage !== undefined ? { usage: (err as { usageLine?: string }).usageLine ?? usage } : {}) }, err);
+    return writeFailure({ stdout, stderr, json, env, ...(flagNames ? { flags: flagNames } : {}), ...(usage !== undefined ? { usage: (err as { usageLine?: string }).usageLine ?? usage } : {}) }, err);
   }
 }
 
