@@ -4,10 +4,9 @@
  * settings SDK (docs/local.md, docs/settings.md).
  * @packageDocumentation
  */
-import * as fs from 'fs';
-import { NetProfilerError, badArgument, fileError } from '../errors';
+import { NetProfilerError, badArgument } from '../errors';
 import { isSecretName, looksLikeSecret, maskSecret } from '../secrets';
-import { effectiveSettingsFile, parseEnvFile, resolveSettings } from '../settings';
+import { effectiveSettingsFile, readDotenvFile, resolveSettings } from '../settings';
 import type { SendErrorCode } from './errors';
 
 /** The OTLP transport of a replay. */
@@ -93,15 +92,7 @@ export async function resolveTarget(o: TargetOptions): Promise<Target> {
   let timeoutMs = o.timeoutMs;
   if (o.settings !== undefined) {
     const env: Record<string, string | undefined> = { ...(o.env ?? process.env) };
-    if (o.dotenv !== undefined) {
-      let text: string;
-      try {
-        text = await fs.promises.readFile(o.dotenv, 'utf8');
-      } catch (err) {
-        throw fileError(err, o.dotenv);
-      }
-      Object.assign(env, parseEnvFile(text, o.dotenv));
-    }
+    if (o.dotenv !== undefined) Object.assign(env, await readDotenvFile(o.dotenv));
     let s;
     try {
       s = resolveSettings(await effectiveSettingsFile(o.settings), env);
