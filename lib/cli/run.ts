@@ -61,8 +61,7 @@ export const runCommand = defineCommand('', {
       signal: ctx.signal,
       onNote: (line) => ctx.stderr.write(`net-profiler run: ${line}\n`),
     };
-    const { startReceiver } = await import('../receive');
-    const result = await runProgram(options, startReceiver);
+    const result = await runProgram(options);
     const how = result.signal ? `was ended by ${result.signal} (exit ${result.exitCode})` : `exited with ${result.exitCode}`;
     if (f.json) {
       printJson(ctx, { exitCode: result.exitCode, out: result.out ?? null, summary: result.summary ?? null });

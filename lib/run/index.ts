@@ -6,8 +6,7 @@
  * @example
  * ```ts
  * import { runProgram } from 'net-profiler/run';
- * import { startReceiver } from 'net-profiler/receive';
- * const r = await runProgram({ layerDir: 'layer', command: ['dotnet', 'bin/App.dll'] }, startReceiver);
+ * const r = await runProgram({ layerDir: 'layer', command: ['dotnet', 'bin/App.dll'] });
  * console.log(r.exitCode, r.out, r.summary?.spans);
  * ```
  * @packageDocumentation

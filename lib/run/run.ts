@@ -234,7 +234,7 @@ async function flushWait(lastArrival: () => number, maxMs: number, quietMs = 100
  * exporter variables. The program's stdio and exit code are its own; SIGINT and SIGTERM
  * are forwarded. After it ends: the flush wait, the dump closed and summarised.
  * Temporary files (the settings copy, an unpacked ZIP) are removed in every case.
- * @param startReceiver - starts the receiver (the receive capability's `startReceiver`)
+ * @param startReceiver - starts the receiver; default the receive capability's `startReceiver`
  * @throws NetProfilerError `command-not-started` (exit 3), `settings-invalid` (nothing started), the source's errors
  */
 export async function runProgram(options: RunOptions, startReceiver?: StartRunReceiver): Promise<RunResult> {
@@ -263,11 +263,11 @@ export async function runProgram(options: RunOptions, startReceiver?: StartRunRe
     if (options.noReceive) {
       for (const w of checkRunSettings(text, settingsFile, runtime).filter((d) => d.severity === 'warning')) note(`${settingsFile}:${w.line}:${w.column}: warning ${w.code}: ${w.message}`);
     } else {
-      if (!startReceiver) throw badArgument('startReceiver', 'runProgram needs a receiver to start (or noReceive)');
       // Check the copy before anything starts (the port is the only thing that changes later).
       pointSettings(text, settingsFile, runtime, { http: '127.0.0.1:4318', grpc: '127.0.0.1:4317' });
       try {
-        receiver = await startReceiver({ ...(options.out !== undefined ? { out: options.out } : {}), http: '127.0.0.1:0', grpc: '127.0.0.1:0' });
+        const start: StartRunReceiver = startReceiver ?? (await import('../receive')).startReceiver;
+        receiver = await start({ ...(options.out !== undefined ? { out: options.out } : {}), http: '127.0.0.1:0', grpc: '127.0.0.1:0' });
       } catch (err) {
         if (err instanceof NetProfilerError) throw err;
         throw new NetProfilerError<RunErrorCode>('receiver-failed', `the local receiver could not start: ${(err as Error).message}`, { kind: 'outside', cause: err });

@@ -109,4 +109,25 @@ describe('run SDK', () => {
     const k = await runProgram({ layerDir: layer, noReceive: true, stdio: 'ignore', command: ['sh', '-c', 'kill -TERM $$'] });
     expect(k).toMatchObject({ exitCode: 143, signal: 'SIGTERM' });
   });
+
+  it('with a receiver: the settings copy points at it (comments kept), the OTLP variables are set, the copy is gone afterwards', async () => {
+    const dir = path.join(work, 'recv');
+    fs.mkdirSync(dir);
+    const out = path.join(dir, 'capture.nptb');
+    const script = 'cp "$NET_PROFILER_SETTINGS" copy.yaml; env > env.txt; echo "$NET_PROFILER_SETTINGS" > where.txt; exit 4';
+    const r = await runProgram({ release: RELEASE, out, cwd: dir, stdio: 'ignore', flushWaitSeconds: 0, command: ['sh', '-c', script] });
+    expect(r).toMatchObject({ exitCode: 4, out, runtime: 'dotnet10', receive: { requests: 0, spans: 0 } });
+    expect(r.summary?.spans).toBe(0);
+    expect(fs.existsSync(out)).toBe(true);
+    const copy = fs.readFileSync(path.join(dir, 'copy.yaml'), 'utf8');
+    const endpoint = r.variables.OTEL_EXPORTER_OTLP_ENDPOINT!;
+    expect(endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(copy).toContain(`EndpointUrl: ${endpoint}`);
+    expect(copy).toContain('Type: awslambda');
+    expect(copy).toContain('# Default settings of the net-profiler Lambda layer.');
+    const env = fs.readFileSync(path.join(dir, 'env.txt'), 'utf8');
+    expect(env).toContain(`OTEL_EXPORTER_OTLP_ENDPOINT=${endpoint}\n`);
+    expect(env).toContain('OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf\n');
+    expect(fs.existsSync(fs.readFileSync(path.join(dir, 'where.txt'), 'utf8').trim())).toBe(false);
+  });
 });
