@@ -8,6 +8,7 @@ import { defineCommand, Exit, formatBytes, jsonFlag, printJson, progressLine, Us
 import { checkLambda, convert, spanBatchesOf, summarize } from '../dump';
 import type { Diagnostic, DumpFormat, DumpSource, ReadOptions, Signal, Span } from '../dump';
 import { reportCommand, runTree, treeFlags } from './report';
+import { dumpSendCommand } from './dump-send';
 
 const FORMATS = ['auto', 'nptb', 'otlp-jsonl', 'collector-proto', 'otlp-proto'] as const;
 const SIGNALS = ['traces', 'metrics', 'logs'] as const;
@@ -197,4 +198,4 @@ const checkCmd = defineCommand('dump', {
 });
 
 /** The commands of `net-profiler dump …`, in the order its help lists them. */
-export const commands = [summaryCmd, spansCmd, convertCmd, checkCmd, reportCommand];
+export const commands = [summaryCmd, spansCmd, convertCmd, checkCmd, reportCommand, dumpSendCommand];

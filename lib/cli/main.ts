@@ -27,7 +27,9 @@ const GROUPS: readonly GroupEntry[] = [
 ];
 
 /** Top-level commands (no group), loaded on first use. */
-const TOP: readonly { name: string; summary: string; load(): Promise<CommandSpec> }[] = [];
+const TOP: readonly { name: string; summary: string; load(): Promise<CommandSpec> }[] = [
+  { name: 'receive', summary: 'an OTLP receiver on this machine that writes what it accepts into a dump', load: async () => (await import('./receive')).receiveCommand },
+];
 
 /** A group with its commands loaded (for tests and documentation tools). */
 export async function loadGroup(name: string): Promise<GroupSpec | undefined> {

@@ -24,6 +24,7 @@ import {
   SettingsError,
 } from '../settings';
 import { CommandContext, defineCommand, Exit, formatFindings, jsonFlag, plural, printJson } from './framework';
+import { settingsPingCommand } from './settings-ping';
 
 function summary(diags: readonly SettingsDiagnostic[]): string {
   const e = diags.filter((d) => d.severity === 'error').length;
@@ -167,4 +168,4 @@ const init = defineCommand('settings', {
 });
 
 /** The commands of `net-profiler settings …`, in the order its help lists them. */
-export const commands = [check, show, set, init];
+export const commands = [check, show, set, init, settingsPingCommand];

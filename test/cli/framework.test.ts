@@ -97,8 +97,15 @@ describe('help and version', () => {
   it('every group and every command has --help with an example', () => {
     const main = cli(['--help']);
     expect(main.code).toBe(0);
-    const groups = [...main.stdout.matchAll(/^ {2}([a-z-]+) {2,}/gm)].map((m) => m[1]!).filter((g) => !g.startsWith('-'));
-    expect(groups).toEqual(expect.arrayContaining(['settings', 'layer', 'lambda', 'dump']));
+    const section = (title: string) => [...(main.stdout.split(`${title}:\n`)[1] ?? '').split('\n\n')[0]!.matchAll(/^ {2}([a-z-]+) {2,}/gm)].map((m) => m[1]!);
+    const groups = section('groups');
+    expect(groups).toEqual(['settings', 'layer', 'lambda', 'dump']);
+    for (const top of section('commands')) {
+      const h = cli([top, '--help']);
+      expect(h.code, top).toBe(0);
+      expect(h.stdout, top).toMatch(new RegExp(`^usage: net-profiler ${top}`));
+      expect(h.stdout, top).toMatch(/\nexample:\n {2}net-profiler /);
+    }
     for (const g of groups) {
       const h = cli([g, '--help']);
       expect(h.code, g).toBe(0);
