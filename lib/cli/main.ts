@@ -29,6 +29,7 @@ const GROUPS: readonly GroupEntry[] = [
 /** Top-level commands (no group), loaded on first use. */
 const TOP: readonly { name: string; summary: string; load(): Promise<CommandSpec> }[] = [
   { name: 'receive', summary: 'an OTLP receiver on this machine that writes what it accepts into a dump', load: async () => (await import('./receive')).receiveCommand },
+  { name: 'run', summary: 'run a local .NET program under the profiler, with a local receiver', load: async () => (await import('./run')).runCommand },
 ];
 
 /** A group with its commands loaded (for tests and documentation tools). */
@@ -100,7 +101,8 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
   const env = io.env ?? process.env;
-  const json = argv.some((a) => a === '--json' || a === '--jsonl' || a.startsWith('--json='));
+  const end = argv.indexOf('--');
+  const json = (end < 0 ? argv : argv.slice(0, end)).some((a) => a === '--json' || a === '--jsonl' || a.startsWith('--json='));
   let usage: string | undefined = USAGE;
   let flagNames: string[] | undefined;
   try {

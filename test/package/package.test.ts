@@ -9,6 +9,14 @@ import * as path from 'path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli';
 
+/** Every entry point of package.json's `exports` (the root first), as a user imports it. */
+function entryPoints(): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  return Object.keys(pkg.exports)
+    .filter((k) => k !== './package.json')
+    .map((k) => (k === '.' ? pkg.name : `${pkg.name}/${k.slice(2)}`));
+}
+
 const npm = (args: string[], cwd: string) => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
 
 function packedFiles(): string[] {
@@ -22,7 +30,12 @@ describe('npm pack', () => {
     const allowed = [/^LICENSE$/, /^README\.md$/, /^package\.json$/, /^bin\/net-profiler\.js$/, /^binding\.gyp$/, /^dist\/.*\.(js|d\.ts)$/, /^docs\/[^/]+\.(md|png)$/, /^prebuilds\/linux-(x64|arm64)\/net-profiler\.node$/, /^native\/(core|dump|settings|zip|release|otlp)\/[^/]+\.(cc|h)$/, /^src\/[^/]+\.(cc|h)$/, /^assets\//, /^schema\/settings\.schema\.json$/, /^scripts\/(source-hash|native-sources|libdeflate-path)\.js$/];
     const stray = files.filter((f) => !allowed.some((re) => re.test(f)));
     expect(stray).toEqual([]);
-    for (const must of ['LICENSE', 'README.md', 'docs/architecture.md', 'docs/cli.md', 'dist/index.d.ts', 'dist/settings/index.d.ts', 'dist/layer/index.d.ts', 'dist/lambda/index.d.ts', 'dist/dump/index.d.ts', 'dist/native.d.ts', 'prebuilds/linux-x64/net-profiler.node', 'prebuilds/linux-arm64/net-profiler.node', 'assets/profiler_wrapper']) {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    const declared = Object.values(pkg.exports as Record<string, string | { types: string; default: string }>).flatMap((v) => (typeof v === 'string' ? [v] : [v.types, v.default])).map((p) => p.replace(/^\.\//, ''));
+    const typed = Object.values(pkg.typesVersions['*'] as Record<string, string[]>).flat();
+    // node10 resolution reads typesVersions: every subpath of `exports` has its entry there.
+    expect(Object.keys(pkg.typesVersions['*']).sort()).toEqual(Object.keys(pkg.exports).filter((k) => k !== '.' && k !== './package.json').map((k) => k.slice(2)).sort());
+    for (const must of ['LICENSE', 'README.md', 'docs/architecture.md', 'docs/cli.md', 'prebuilds/linux-x64/net-profiler.node', 'prebuilds/linux-arm64/net-profiler.node', 'assets/profiler_wrapper', ...declared, ...typed]) {
       expect(files).toContain(must);
     }
     for (const f of files) {
@@ -61,7 +74,7 @@ describe('the packed tarball in a fresh project', () => {
     const s = spawnSync(path.join(dir, 'node_modules/.bin/net-profiler'), ['dump', 'summary', path.join(ROOT, 'test/dump/fixtures/lambda.nptb'), '--json'], { cwd: dir, encoding: 'utf8' });
     expect(s.status).toBe(0);
     expect(JSON.parse(s.stdout).spans).toBeGreaterThan(0);
-    const probe = "for (const p of ['net-profiler','net-profiler/settings','net-profiler/layer','net-profiler/lambda','net-profiler/dump','net-profiler/native']) { const m = require(p); if (!Object.keys(m).length) throw new Error(p) } console.log('ok')";
+    const probe = `for (const p of ${JSON.stringify(entryPoints())}) { const m = require(p); if (!Object.keys(m).length) throw new Error(p) } console.log('ok')`;
     expect(execFileSync(process.execPath, ['-e', probe], { cwd: dir, encoding: 'utf8' }).trim()).toBe('ok');
   });
 
@@ -82,14 +95,9 @@ describe('the packed tarball in a fresh project', () => {
         fs.writeFileSync(
           path.join(sub, 'use.ts'),
           [
-            "import * as root from 'net-profiler';",
-            "import * as settings from 'net-profiler/settings';",
-            "import * as layer from 'net-profiler/layer';",
-            "import * as lambda from 'net-profiler/lambda';",
-            "import * as dump from 'net-profiler/dump';",
-            "import * as native from 'net-profiler/native';",
-            'export const all: object[] = [root, settings, layer, lambda, dump, native];',
-            "export const code: string = new root.NetProfilerError('x', 'y').code;",
+            ...entryPoints().map((p, i) => `import * as m${i} from '${p}';`),
+            `export const all: object[] = [${entryPoints().map((_, i) => `m${i}`).join(', ')}];`,
+            "export const code: string = new m0.NetProfilerError('x', 'y').code;",
           ].join('\n'),
         );
         fs.writeFileSync(
