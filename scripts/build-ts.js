@@ -31,4 +31,4 @@ function walk(dir) {
   }
 }
 walk(dist);
-console.log(`dist/: ${n} declaration files reference Node's types`);
+console.error(`dist/: ${n} declaration files reference Node's types`);

@@ -8,6 +8,8 @@ import { defineCommand, Exit, formatBytes, jsonFlag, printJson, progressLine, Us
 import { checkLambda, convert, CONVERT_TARGETS, DUMP_FORMATS, SIGNALS, spanBatchesOf, summarize } from '../dump';
 import type { Diagnostic, DumpErrorCode, DumpFormat, DumpSource, ReadOptions, Signal, Span } from '../dump';
 import { NetProfilerError } from '../errors';
+import { reportCommand, runTree, treeFlags } from './report';
+import { dumpSendCommand } from './dump-send';
 
 const BIG = 64 * 1024 * 1024;
 
@@ -101,6 +103,7 @@ const spansCmd = defineCommand('dump', {
     trace: { type: 'string', value: 'ID', description: 'only the spans of this trace (32 hex digits)' },
     json: { type: 'boolean', description: 'print one JSON array' },
     jsonl: { type: 'boolean', description: 'print one JSON object per line' },
+    ...treeFlags,
     ...common,
   },
   exclusive: [['json', 'jsonl']],
@@ -108,6 +111,7 @@ const spansCmd = defineCommand('dump', {
     const { json, jsonl, trace: traceId } = ctx.flags;
     if (traceId !== undefined && !/^[0-9a-fA-F]{32}$/.test(traceId)) throw new UsageError(`--trace ${JSON.stringify(traceId.slice(0, 40))} is not a trace id (32 hex digits)`, 'trace');
     const { source, name, options, done } = readOptions(ctx, json || jsonl);
+    if (ctx.flags.tree || ctx.flags.invocation !== undefined) return runTree(ctx, source, name, options, done);
     const diags: Diagnostic[] = [];
     options.onDiagnostic = (d) => diags.push(d);
     const write = async (s: string) => {
@@ -207,4 +211,4 @@ const checkCmd = defineCommand('dump', {
 });
 
 /** The commands of `net-profiler dump …`, in the order its help lists them. */
-export const commands = [summaryCmd, spansCmd, convertCmd, checkCmd];
+export const commands = [summaryCmd, spansCmd, convertCmd, checkCmd, reportCommand, dumpSendCommand];

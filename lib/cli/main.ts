@@ -27,7 +27,10 @@ const GROUPS: readonly GroupEntry[] = [
 ];
 
 /** Top-level commands (no group), loaded on first use. */
-const TOP: readonly { name: string; summary: string; load(): Promise<CommandSpec> }[] = [];
+const TOP: readonly { name: string; summary: string; load(): Promise<CommandSpec> }[] = [
+  { name: 'receive', summary: 'an OTLP receiver on this machine that writes what it accepts into a dump', load: async () => (await import('./receive')).receiveCommand },
+  { name: 'run', summary: 'run a local .NET program under the profiler, with a local receiver', load: async () => (await import('./run')).runCommand },
+];
 
 /** A group with its commands loaded (for tests and documentation tools). */
 export async function loadGroup(name: string): Promise<GroupSpec | undefined> {
@@ -98,8 +101,10 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
   const env = io.env ?? process.env;
-  const json = argv.includes('--json') || argv.includes('--jsonl');
+  const end = argv.indexOf('--');
+  const json = (end < 0 ? argv : argv.slice(0, end)).some((a) => a === '--json' || a === '--jsonl' || a.startsWith('--json='));
   let usage: string | undefined = USAGE;
+  let flagNames: string[] | undefined;
   try {
     const [first, second, ...rest] = argv;
     if (first === undefined) {
@@ -140,6 +145,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
       cmdArgs = rest;
     }
     usage = cmd.usage;
+    flagNames = Object.keys(cmd.flags);
     const parsed = parseCommand(cmd, cmdArgs);
     if (parsed.help) {
       stdout.write(commandHelp(cmd));
@@ -170,7 +176,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
       interruptHandler = undefined;
     }
   } catch (err) {
-    return writeFailure({ stdout, stderr, json, env, ...(usage !== undefined ? { usage: (err as { usageLine?: string }).usageLine ?? usage } : {}) }, err);
+    return writeFailure({ stdout, stderr, json, env, ...(flagNames ? { flags: flagNames } : {}), ...(usage !== undefined ? { usage: (err as { usageLine?: string }).usageLine ?? usage } : {}) }, err);
   }
 }
 
