@@ -7,8 +7,6 @@
  */
 import { NetProfilerError } from '../errors';
 import type { DumpSource, ReadOptions } from '../dump';
-import { printTraceTrees } from '../report/tree';
-import { defaultReportPath, writeReport } from '../report/write';
 import type { CommandContext, FlagSpec } from './framework';
 import { defineCommand, Exit, formatBytes, printJson, UsageError } from './framework';
 
@@ -40,6 +38,7 @@ export async function runTree(
   const write = async (s: string) => {
     if (!ctx.stdout.write(s)) await new Promise<void>((r) => ctx.stdout.once('drain', () => r()));
   };
+  const { printTraceTrees } = await import('../report/tree');
   await printTraceTrees(source, write, {
     ...options,
     onDiagnostic: (d) => diags.push(`${name}: warning ${d.code}: ${d.message} (byte ${d.offset})\n`),
@@ -85,6 +84,7 @@ export const reportCommand = defineCommand('dump', {
     const file = ctx.args[0]!;
     const { title, json, format, signal, strict } = ctx.flags;
     if (file === '-' && !ctx.flags.out) throw new UsageError('reading standard input needs -o OUT.html', 'out');
+    const { defaultReportPath, writeReport } = await import('../report/write');
     const out = ctx.flags.out ?? defaultReportPath(file);
     const name = file === '-' ? '<stdin>' : file;
     const source = file === '-' ? await readStdin(ctx.stdin) : file;
