@@ -229,6 +229,17 @@ export class OutputSet {
   private readonly created: string[] = [];
   private done = false;
 
+  constructor() {
+    pending.add(this);
+    if (!exitHookInstalled) {
+      exitHookInstalled = true;
+      // A process that ends mid-command (a closed pipe, a signal handled by exit) leaves no temporary files.
+      process.once('exit', () => {
+        for (const set of pending) set.abort();
+      });
+    }
+  }
+
   /** Makes sure `dir` exists (see {@link ensureDir}); folders created are removed by {@link abort}. */
   dir(dir: string, flag?: string): void {
     this.created.push(...ensureDir(dir, flag));
@@ -258,6 +269,7 @@ export class OutputSet {
       }
     }
     this.done = true;
+    pending.delete(this);
   }
 
   /** Removes every temporary file (and any file already renamed by a failed commit) and the folders created. */
@@ -274,5 +286,9 @@ export class OutputSet {
     }
     removeCreatedDirs(this.created);
     this.done = true;
+    pending.delete(this);
   }
 }
+
+const pending = new Set<OutputSet>();
+let exitHookInstalled = false;

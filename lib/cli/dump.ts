@@ -3,27 +3,28 @@
  * @packageDocumentation
  */
 import * as fs from 'fs';
-import type { CommandContext, CommandSpec, FlagSpec, GroupSpec } from './framework';
-import { Exit, flagString, formatBytes, printJson, progressLine, UsageError } from './framework';
+import type { CommandContext, FlagSpec } from './framework';
+import { defineCommand, Exit, formatBytes, jsonFlag, printJson, progressLine, UsageError } from './framework';
 import { checkLambda, convert, spanBatchesOf, summarize } from '../dump';
 import type { Diagnostic, DumpFormat, DumpSource, ReadOptions, Signal, Span } from '../dump';
 
-const FORMATS = ['auto', 'nptb', 'otlp-jsonl', 'collector-proto', 'otlp-proto'];
-const SIGNALS = ['traces', 'metrics', 'logs'];
+const FORMATS = ['auto', 'nptb', 'otlp-jsonl', 'collector-proto', 'otlp-proto'] as const;
+const SIGNALS = ['traces', 'metrics', 'logs'] as const;
 const BIG = 64 * 1024 * 1024;
 
-const common: Record<string, FlagSpec> = {
-  format: { type: 'string', value: 'F', description: `input format: ${FORMATS.join('|')} (default auto)` },
-  signal: { type: 'string', value: 'S', description: 'signal of a Collector proto file or raw request: traces|metrics|logs' },
+const common = {
+  format: { type: 'string', value: 'F', choices: FORMATS, description: 'input format (default auto)' },
+  signal: { type: 'string', value: 'S', choices: SIGNALS, description: 'signal of a Collector proto file or raw request' },
   strict: { type: 'boolean', description: 'the first diagnostic (damage or loss) is an error: exit 1' },
-};
+} as const satisfies Record<string, FlagSpec>;
 
-function readOptions(ctx: CommandContext, json: boolean): { source: DumpSource; name: string; options: ReadOptions; done: () => void } {
+const fileArg = [{ name: 'FILE' }] as const;
+
+type CommonFlags = { format: DumpFormat | undefined; signal: Signal | undefined; strict: boolean };
+
+function readOptions(ctx: CommandContext<CommonFlags>, json: boolean): { source: DumpSource; name: string; options: ReadOptions; done: () => void } {
   const file = ctx.args[0]!;
-  const format = flagString(ctx.flags, 'format');
-  if (format !== undefined && !FORMATS.includes(format)) throw new UsageError(`unknown --format '${format}' (${FORMATS.join(', ')})`);
-  const signal = flagString(ctx.flags, 'signal');
-  if (signal !== undefined && !SIGNALS.includes(signal)) throw new UsageError(`unknown --signal '${signal}' (${SIGNALS.join(', ')})`);
+  const { format, signal } = ctx.flags;
   const name = file === '-' ? '<stdin>' : file;
   let total = 0;
   if (file !== '-') {
@@ -37,9 +38,9 @@ function readOptions(ctx: CommandContext, json: boolean): { source: DumpSource; 
   const show = !json && ctx.progress && (file === '-' || total > BIG);
   const options: ReadOptions = {
     name,
-    strict: Boolean(ctx.flags.strict),
-    ...(format ? { format: format as DumpFormat } : {}),
-    ...(signal ? { signal: signal as Signal } : {}),
+    strict: ctx.flags.strict,
+    ...(format ? { format } : {}),
+    ...(signal ? { signal } : {}),
     ...(show ? { onProgress: (n: number, t?: number) => (n > BIG || t ? progress.update(n, t) : undefined) } : {}),
   };
   return { source: file === '-' ? ctx.stdin : file, name, options, done: () => show && progress.done() };
@@ -51,15 +52,14 @@ function diagnosticLines(name: string, diags: Diagnostic[]): string {
     .join('');
 }
 
-const summaryCmd: CommandSpec = {
+const summaryCmd = defineCommand('dump', {
   name: 'summary',
-  usage: 'dump summary FILE [--format F] [--signal S] [--strict] [--json]',
   summary: 'counts, time range, services and diagnostics of a dump or OpenTelemetry file',
   example: 'net-profiler dump summary /tmp/net-profiler/trace-dump-1234.nptb --json',
-  flags: { ...common, json: { type: 'boolean', description: 'print one JSON document' } },
-  positionals: { min: 1, max: 1 },
+  args: fileArg,
+  flags: { ...common, ...jsonFlag },
   async run(ctx) {
-    const json = Boolean(ctx.flags.json);
+    const json = ctx.flags.json;
     const { source, name, options, done } = readOptions(ctx, json);
     const s = await summarize(source, options).finally(done);
     if (json) {
@@ -86,26 +86,23 @@ const summaryCmd: CommandSpec = {
     ctx.stderr.write(diagnosticLines(name, s.diagnostics));
     return Exit.ok;
   },
-};
+});
 
-const spansCmd: CommandSpec = {
+const spansCmd = defineCommand('dump', {
   name: 'spans',
-  usage: 'dump spans FILE [--trace ID] [--json | --jsonl] [--format F] [--signal S] [--strict]',
   summary: 'the spans, in file order (ring snapshots: in sequence order)',
   example: 'net-profiler dump spans trace-dump-1234.nptb --trace 4bf92f3577b34da6a3ce929d0e0e4736 --jsonl',
+  args: fileArg,
   flags: {
-    ...common,
     trace: { type: 'string', value: 'ID', description: 'only the spans of this trace (32 hex digits)' },
     json: { type: 'boolean', description: 'print one JSON array' },
     jsonl: { type: 'boolean', description: 'print one JSON object per line' },
+    ...common,
   },
-  positionals: { min: 1, max: 1 },
+  exclusive: [['json', 'jsonl']],
   async run(ctx) {
-    const json = Boolean(ctx.flags.json);
-    const jsonl = Boolean(ctx.flags.jsonl);
-    if (json && jsonl) throw new UsageError('--json and --jsonl exclude each other', this.usage);
-    const traceId = flagString(ctx.flags, 'trace');
-    if (traceId !== undefined && !/^[0-9a-fA-F]{32}$/.test(traceId)) throw new UsageError(`--trace '${traceId}' is not a trace id (32 hex digits)`, this.usage);
+    const { json, jsonl, trace: traceId } = ctx.flags;
+    if (traceId !== undefined && !/^[0-9a-fA-F]{32}$/.test(traceId)) throw new UsageError(`--trace ${JSON.stringify(traceId.slice(0, 40))} is not a trace id (32 hex digits)`, 'trace');
     const { source, name, options, done } = readOptions(ctx, json || jsonl);
     const diags: Diagnostic[] = [];
     options.onDiagnostic = (d) => diags.push(d);
@@ -136,7 +133,7 @@ const spansCmd: CommandSpec = {
     ctx.stderr.write(diagnosticLines(name, diags));
     return Exit.ok;
   },
-};
+});
 
 function human(s: Span): string {
   const dur = Number(BigInt(s.endTimeUnixNano) - BigInt(s.startTimeUnixNano)) / 1e6;
@@ -144,29 +141,24 @@ function human(s: Span): string {
   return `${s.traceId} ${s.spanId} ${(s.parentSpanId || '-').padEnd(16)} ${(kinds[s.kind] ?? String(s.kind)).padEnd(8)} ${dur.toFixed(3).padStart(10)} ms  ${s.name}\n`;
 }
 
-const convertCmd: CommandSpec = {
+const convertCmd = defineCommand('dump', {
   name: 'convert',
-  usage: 'dump convert FILE --to otlp-json|otlp-proto|chrome [-o OUT] [--format F] [--signal S] [--strict]',
   summary: 'rewrite as OTLP/JSON lines, one OTLP protobuf request, or Chrome trace JSON (Perfetto)',
   example: 'net-profiler dump convert trace-dump-1234.nptb --to chrome -o trace.json',
+  args: fileArg,
   flags: {
-    ...common,
-    to: { type: 'string', value: 'T', description: 'otlp-json (every signal), otlp-proto (one signal: --signal, else traces) or chrome' },
+    to: { type: 'string', value: 'T', required: true, choices: ['otlp-json', 'otlp-proto', 'chrome'], description: 'otlp-json (every signal), otlp-proto (one signal: --signal, else traces) or chrome' },
     out: { type: 'string', short: 'o', value: 'OUT', description: 'output file (default stdout); written whole or not at all' },
+    ...common,
     json: { type: 'boolean', description: 'print a JSON report (needs -o)' },
   },
-  positionals: { min: 1, max: 1 },
   async run(ctx) {
-    const to = flagString(ctx.flags, 'to');
-    if (!to) throw new UsageError('missing --to otlp-json|otlp-proto|chrome', this.usage);
-    if (!['otlp-json', 'otlp-proto', 'chrome'].includes(to)) throw new UsageError(`unknown --to '${to}' (otlp-json, otlp-proto, chrome)`, this.usage);
-    const out = flagString(ctx.flags, 'out');
-    const json = Boolean(ctx.flags.json);
-    if (json && !out) throw new UsageError('--json needs -o OUT (stdout carries the converted data)', this.usage);
+    const { to, out, json } = ctx.flags;
+    if (json && !out) throw new UsageError('--json needs -o OUT (stdout carries the converted data)', 'json');
     const { source, name, options, done } = readOptions(ctx, json || !out);
     // for otlp-proto, --signal names the output signal (and the input's, for raw inputs)
-    const outSignal = (flagString(ctx.flags, 'signal') as Signal | undefined) ?? 'traces';
-    const r = await convert(source, out ?? ctx.stdout, { ...options, to: to as 'otlp-json' | 'otlp-proto' | 'chrome', outSignal }).finally(done);
+    const outSignal: Signal = ctx.flags.signal ?? 'traces';
+    const r = await convert(source, out ?? ctx.stdout, { ...options, to, outSignal }).finally(done);
     if (json) printJson(ctx, { ok: true, to, out, bytes: r.bytes, ...(r.spans !== undefined ? { spans: r.spans } : {}), diagnostics: r.diagnostics });
     else {
       ctx.stderr.write(diagnosticLines(name, r.diagnostics));
@@ -174,17 +166,16 @@ const convertCmd: CommandSpec = {
     }
     return Exit.ok;
   },
-};
+});
 
-const checkCmd: CommandSpec = {
+const checkCmd = defineCommand('dump', {
   name: 'check-lambda',
-  usage: 'dump check-lambda FILE [--json] [--format F] [--signal S] [--strict]',
   summary: 'check the Lambda invocation shape: attributes, orphan client spans, late flushes',
   example: 'net-profiler dump check-lambda trace-dump-1234.nptb --json',
-  flags: { ...common, json: { type: 'boolean', description: 'print one JSON document' } },
-  positionals: { min: 1, max: 1 },
+  args: fileArg,
+  flags: { ...jsonFlag, ...common },
   async run(ctx) {
-    const json = Boolean(ctx.flags.json);
+    const json = ctx.flags.json;
     const { source, name, options, done } = readOptions(ctx, json);
     const r = await checkLambda(source, options).finally(done);
     if (json) {
@@ -200,11 +191,7 @@ const checkCmd: CommandSpec = {
     }
     return r.ok ? Exit.ok : Exit.failed;
   },
-};
+});
 
-/** `net-profiler dump …` */
-export const dumpGroup: GroupSpec = {
-  name: 'dump',
-  summary: 'decode trace dumps and OpenTelemetry files, check Lambda traces, convert',
-  commands: [summaryCmd, spansCmd, convertCmd, checkCmd],
-};
+/** The commands of `net-profiler dump …`, in the order its help lists them. */
+export const commands = [summaryCmd, spansCmd, convertCmd, checkCmd];

@@ -13,31 +13,32 @@ import {
   type AwsOptions,
   type FunctionStatus,
 } from '../lambda';
-import { CommandContext, Exit, flagString, FlagSpec, GroupSpec, printJson, progressLine, UsageError } from './framework';
+import { CommandContext, defineCommand, Exit, FlagSpec, jsonFlag, printJson, progressLine, UsageError } from './framework';
 
-const awsFlags: Record<string, FlagSpec> = {
+const awsFlags = {
   region: { type: 'string', value: 'R', description: 'AWS region (default: AWS_REGION / the profile)' },
   'endpoint-url': { type: 'string', value: 'URL', description: 'Lambda endpoint (default: AWS_ENDPOINT_URL_LAMBDA / AWS_ENDPOINT_URL / AWS)' },
-};
-const jsonFlag: Record<string, FlagSpec> = { json: { type: 'boolean', description: 'print one JSON document' } };
+} as const satisfies Record<string, FlagSpec>;
 
-function aws(ctx: CommandContext): AwsOptions {
+type AwsFlags = { region: string | undefined; 'endpoint-url': string | undefined };
+
+function aws(ctx: CommandContext<AwsFlags>): AwsOptions {
   // The SDK's notice about its future Node requirement is not for the CLI's users.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const region = flagString(ctx.flags, 'region');
-  const endpointUrl = flagString(ctx.flags, 'endpoint-url');
+  const region = ctx.flags.region;
+  const endpointUrl = ctx.flags['endpoint-url'];
   if (endpointUrl !== undefined) {
     try {
       new URL(endpointUrl);
     } catch {
-      throw new UsageError(`--endpoint-url ${JSON.stringify(endpointUrl)} is not a URL`);
+      throw new UsageError(`--endpoint-url ${JSON.stringify(endpointUrl.slice(0, 40))} is not a URL`, 'endpoint-url');
     }
   }
   return { ...(region ? { region } : {}), ...(endpointUrl ? { endpointUrl } : {}) };
 }
 
 /** A refusal prints as `{"ok": false, "refusal": {…}}` (exit 1); other errors go to the framework. */
-async function guarded(ctx: CommandContext, body: () => Promise<number>): Promise<number> {
+async function guarded(ctx: CommandContext<{ json: boolean }>, body: () => Promise<number>): Promise<number> {
   try {
     return await body();
   } catch (err) {
@@ -55,7 +56,7 @@ async function guarded(ctx: CommandContext, body: () => Promise<number>): Promis
   }
 }
 
-function printChange(ctx: CommandContext, r: LambdaChangeResult, verb: string): void {
+function printChange(ctx: CommandContext<unknown>, r: LambdaChangeResult, verb: string): void {
   const out: string[] = [];
   const bold = (s: string) => (ctx.color ? `\x1b[1m${s}\x1b[0m` : s);
   out.push(bold(`${r.applied ? verb : `${verb} (dry run, nothing changed)`}: ${r.function}`));
@@ -75,7 +76,7 @@ function printChange(ctx: CommandContext, r: LambdaChangeResult, verb: string): 
   for (const w of r.warnings) ctx.stderr.write(`warning ${w.code}: ${w.message}\n`);
 }
 
-function printStatus(ctx: CommandContext, s: FunctionStatus): void {
+function printStatus(ctx: CommandContext<unknown>, s: FunctionStatus): void {
   const out: string[] = [];
   out.push(`${s.function}: ${s.instrumented ? 'instrumented' : 'not instrumented'} (${s.runtime ?? 'no runtime'}, ${s.architecture})`);
   if (s.layer) out.push(`profiler layer: ${s.layer.layerVersionArn} (version ${s.layer.version}, position ${s.layer.position + 1} of ${s.layers.length}; ${s.layer.architectures.join(', ') || 'any arch'}; ${s.layer.runtimes.join(', ') || 'any runtime'})`);
@@ -85,28 +86,23 @@ function printStatus(ctx: CommandContext, s: FunctionStatus): void {
   ctx.stdout.write(out.join('\n') + '\n');
 }
 
-/** `net-profiler lambda …` */
-export const lambdaGroup: GroupSpec = {
-  name: 'lambda',
-  summary: 'publish the layer, attach it to a function, take it out again',
-  commands: [
-    {
+/** The commands of `net-profiler lambda …`, in the order its help lists them. */
+export const commands = [
+    defineCommand('lambda', {
       name: 'publish',
-      usage: 'lambda publish ZIP --layer-name NAME [--s3-bucket B] [--region R] [--endpoint-url URL] [--json]',
+      args: [{ name: 'ZIP' }],
       summary: 'publish a layer version (runtimes and architecture from the layer\'s manifest)',
       example: 'net-profiler lambda publish profiler-lambda-layer-1.4.0-linux-arm64.zip --layer-name net-profiler --region eu-central-1',
       flags: {
-        'layer-name': { type: 'string', value: 'NAME', description: 'the layer\'s name' },
+        'layer-name': { type: 'string', value: 'NAME', required: true, description: 'the layer\'s name' },
         's3-bucket': { type: 'string', value: 'B', description: 'bucket for ZIPs above the 50 MB direct-upload limit' },
         ...awsFlags,
         ...jsonFlag,
       },
-      positionals: { min: 1, max: 1 },
       run: (ctx) =>
         guarded(ctx, async () => {
-          const layerName = flagString(ctx.flags, 'layer-name');
-          if (!layerName) throw new UsageError('--layer-name is required', 'lambda publish ZIP --layer-name NAME [--s3-bucket B] [--json]');
-          const s3Bucket = flagString(ctx.flags, 's3-bucket');
+          const layerName = ctx.flags['layer-name'];
+          const s3Bucket = ctx.flags['s3-bucket'];
           const progress = progressLine(ctx, 'publishing');
           const r = await publishLayer({
             ...aws(ctx),
@@ -123,10 +119,10 @@ export const lambdaGroup: GroupSpec = {
           }
           return Exit.ok;
         }),
-    },
-    {
+    }),
+    defineCommand('lambda', {
       name: 'instrument',
-      usage: 'lambda instrument FUNCTION (--layer-arn ARN | --zip ZIP --layer-name NAME) [--s3-bucket B] [--dry-run] [--force] [--region R] [--endpoint-url URL] [--json]',
+      args: [{ name: 'FUNCTION' }],
       summary: 'attach the layer and merge the variables, or print the plan',
       example: 'net-profiler lambda instrument lambda-profiler-demo --layer-arn arn:aws:lambda:eu-central-1:123456789012:layer:net-profiler:3 --dry-run',
       flags: {
@@ -139,18 +135,16 @@ export const lambdaGroup: GroupSpec = {
         ...awsFlags,
         ...jsonFlag,
       },
-      positionals: { min: 1, max: 1 },
+      exclusive: [['layer-arn', 'zip']],
       run: (ctx) =>
         guarded(ctx, async () => {
-          const layerArn = flagString(ctx.flags, 'layer-arn');
-          const zip = flagString(ctx.flags, 'zip');
-          const layerName = flagString(ctx.flags, 'layer-name');
-          const s3Bucket = flagString(ctx.flags, 's3-bucket');
-          const u = 'lambda instrument FUNCTION (--layer-arn ARN | --zip ZIP --layer-name NAME) [--dry-run] [--force] [--json]';
-          if (layerArn !== undefined && zip !== undefined) throw new UsageError('give --layer-arn or --zip, not both', u);
-          if (layerArn === undefined && zip === undefined) throw new UsageError('give --layer-arn ARN, or --zip ZIP with --layer-name NAME', u);
-          if (zip !== undefined && layerName === undefined) throw new UsageError('--zip needs --layer-name', u);
-          if (layerArn !== undefined && (layerName !== undefined || s3Bucket !== undefined)) throw new UsageError('--layer-name and --s3-bucket go with --zip', u);
+          const layerArn = ctx.flags['layer-arn'];
+          const zip = ctx.flags.zip;
+          const layerName = ctx.flags['layer-name'];
+          const s3Bucket = ctx.flags['s3-bucket'];
+          if (layerArn === undefined && zip === undefined) throw new UsageError('give --layer-arn ARN, or --zip ZIP with --layer-name NAME', 'layer-arn');
+          if (zip !== undefined && layerName === undefined) throw new UsageError('--zip needs --layer-name', 'layer-name');
+          if (layerArn !== undefined && (layerName !== undefined || s3Bucket !== undefined)) throw new UsageError('--layer-name and --s3-bucket go with --zip', layerName !== undefined ? 'layer-name' : 's3-bucket');
           const progress = progressLine(ctx, 'publishing');
           const r = await instrumentFunction({
             ...aws(ctx),
@@ -170,10 +164,10 @@ export const lambdaGroup: GroupSpec = {
           } else printChange(ctx, r, 'instrument');
           return Exit.ok;
         }),
-    },
-    {
+    }),
+    defineCommand('lambda', {
       name: 'uninstrument',
-      usage: 'lambda uninstrument FUNCTION [--dry-run] [--region R] [--endpoint-url URL] [--json]',
+      args: [{ name: 'FUNCTION' }],
       summary: 'take out the layer and exactly the variables instrument added',
       example: 'net-profiler lambda uninstrument lambda-profiler-demo --region eu-central-1',
       flags: {
@@ -181,7 +175,6 @@ export const lambdaGroup: GroupSpec = {
         ...awsFlags,
         ...jsonFlag,
       },
-      positionals: { min: 1, max: 1 },
       run: (ctx) =>
         guarded(ctx, async () => {
           const r = await uninstrumentFunction({ ...aws(ctx), functionName: ctx.args[0]!, dryRun: ctx.flags['dry-run'] === true });
@@ -189,14 +182,13 @@ export const lambdaGroup: GroupSpec = {
           else printChange(ctx, r, 'uninstrument');
           return Exit.ok;
         }),
-    },
-    {
+    }),
+    defineCommand('lambda', {
       name: 'status',
-      usage: 'lambda status FUNCTION [--region R] [--endpoint-url URL] [--json]',
+      args: [{ name: 'FUNCTION' }],
       summary: 'instrumented or not, which layer version, what is missing or mismatched (exit 1 when something is)',
       example: 'net-profiler lambda status lambda-profiler-demo --json',
       flags: { ...awsFlags, ...jsonFlag },
-      positionals: { min: 1, max: 1 },
       run: (ctx) =>
         guarded(ctx, async () => {
           const s = await functionStatus({ ...aws(ctx), functionName: ctx.args[0]! });
@@ -204,6 +196,5 @@ export const lambdaGroup: GroupSpec = {
           else printStatus(ctx, s);
           return s.problems.length > 0 ? Exit.failed : Exit.ok;
         }),
-    },
-  ],
-};
+    }),
+];

@@ -7,13 +7,14 @@ import { NetProfilerError } from '../errors';
 import { buildLayer, inspectLayer, rebuildLayer, unpackZip, ZipRefusedError } from '../layer';
 import type { BuildLayerRefusal, BuildMessage, InspectLayerResult } from '../layer';
 import type { LayerArch, LayerRuntime } from '../layer';
-import { CommandContext, CommandSpec, Exit, flagList, flagString, formatBytes, formatFindings, GroupSpec, printJson, progressLine, UsageError } from './framework';
+import { CommandContext, defineCommand, Exit, formatBytes, formatFindings, jsonFlag, printJson, progressLine, UsageError } from './framework';
+import { ARCHES, RUNTIMES } from '../constants';
 
-function json(ctx: CommandContext): boolean {
-  return ctx.flags.json === true;
+function json(ctx: CommandContext<{ json: boolean }>): boolean {
+  return ctx.flags.json;
 }
 
-function printMessages(ctx: CommandContext, msgs: BuildMessage[], severity: 'error' | 'warning'): void {
+function printMessages(ctx: CommandContext<unknown>, msgs: BuildMessage[], severity: 'error' | 'warning'): void {
   for (const m of msgs) {
     ctx.stderr.write(
       formatFindings(m.file, [{ severity, code: m.code, message: m.message, ...(m.line !== undefined ? { line: m.line } : {}), ...(m.column !== undefined ? { column: m.column } : {}), ...(m.fix ? { fix: m.fix } : {}) }], false),
@@ -21,7 +22,7 @@ function printMessages(ctx: CommandContext, msgs: BuildMessage[], severity: 'err
   }
 }
 
-function refusal(ctx: CommandContext, r: BuildLayerRefusal, what: string): number {
+function refusal(ctx: CommandContext<{ json: boolean }>, r: BuildLayerRefusal, what: string): number {
   if (json(ctx)) printJson(ctx, r);
   else {
     printMessages(ctx, r.errors, 'error');
@@ -32,49 +33,36 @@ function refusal(ctx: CommandContext, r: BuildLayerRefusal, what: string): numbe
 }
 
 /** A ZIP that cannot be read safely: exit 1 with the `{ok: false, errors}` document. */
-function zipRefused(ctx: CommandContext, err: unknown): number {
+function zipRefused(ctx: CommandContext<{ json: boolean }>, err: unknown): number {
   if (!(err instanceof ZipRefusedError)) throw err;
   if (json(ctx)) printJson(ctx, { ok: false, errors: [{ code: err.code, entry: err.entry, message: err.message }] });
   else ctx.stderr.write(`net-profiler: ${err.file ?? ''}: error ${err.code}: ${err.message}\n`);
   return Exit.failed;
 }
 
-function parseLevel(ctx: CommandContext): number | undefined {
-  const s = flagString(ctx.flags, 'level');
-  if (s === undefined) return undefined;
-  if (!/^\d+$/.test(s) || Number(s) > 12) throw new UsageError(`--level must be an integer from 0 to 12, not '${s}'`, build.usage);
-  return Number(s);
-}
-
-const build: CommandSpec = {
+const build = defineCommand('layer', {
   name: 'build',
-  usage: 'layer build RELEASE --arch arm64|x64 [--runtime dotnet8,dotnet10] [--settings FILE] [--out DIR] [--level N] [--json]',
   summary: 'check a profiler release and write the layer ZIP and the layer package ZIP',
   example: 'net-profiler layer build examples/release --arch arm64 --out build/',
+  args: [{ name: 'RELEASE' }],
   flags: {
-    arch: { type: 'string', value: 'ARCH', description: 'arm64 or x64 (required)' },
-    runtime: { type: 'string', multiple: true, value: 'R', description: 'dotnet8 and/or dotnet10, comma-separated (default both)' },
+    arch: { type: 'string', value: 'ARCH', required: true, choices: ARCHES, description: 'the layer architecture' },
+    runtime: { type: 'string', multiple: true, commaList: true, value: 'R', choices: RUNTIMES, description: 'the runtimes, comma-separated (default both)' },
     settings: { type: 'string', value: 'FILE', description: "settings file to use instead of the release's default" },
     out: { type: 'string', short: 'o', value: 'DIR', description: 'output folder (default .)' },
-    level: { type: 'string', value: 'N', description: 'Deflate level 0..12, 0 stores (default 6)' },
+    level: { type: 'integer', value: 'N', description: 'Deflate level 0..12, 0 stores (default 6)' },
     json: { type: 'boolean', description: 'print the result as one JSON document' },
   },
-  positionals: { min: 1, max: 1 },
   async run(ctx) {
-    const arch = flagString(ctx.flags, 'arch');
-    if (arch === undefined) throw new UsageError('--arch is required (arm64 or x64)', build.usage);
-    if (arch !== 'arm64' && arch !== 'x64') throw new UsageError(`--arch must be arm64 or x64, not '${arch}'`, build.usage);
-    const runtimes = flagList(ctx.flags, 'runtime');
-    for (const r of runtimes) if (r !== 'dotnet8' && r !== 'dotnet10') throw new UsageError(`--runtime must be dotnet8 or dotnet10, not '${r}'`, build.usage);
-    const level = parseLevel(ctx);
+    const { arch, runtime: runtimes, level, settings } = ctx.flags;
+    if (level !== undefined && (level < 0 || level > 12)) throw new UsageError(`--level must be an integer from 0 to 12, not ${level}`, 'level');
     const progress = progressLine(ctx, 'compressing');
-    const settings = flagString(ctx.flags, 'settings');
     const r = await buildLayer({
       release: ctx.args[0]!,
       arch: arch as LayerArch,
       ...(runtimes.length ? { runtimes: runtimes as LayerRuntime[] } : {}),
       ...(settings !== undefined ? { settings } : {}),
-      outDir: flagString(ctx.flags, 'out') ?? '.',
+      outDir: ctx.flags.out ?? '.',
       ...(level !== undefined ? { level } : {}),
       onProgress: (d, t) => progress.update(d, t),
     });
@@ -90,15 +78,14 @@ const build: CommandSpec = {
     }
     return Exit.ok;
   },
-};
+});
 
-const rebuild: CommandSpec = {
+const rebuild = defineCommand('layer', {
   name: 'rebuild',
-  usage: 'layer rebuild PACKAGE_DIR [--json]',
   summary: "after editing PACKAGE_DIR/layer/: check it, rebuild the layer ZIP and rewrite SHA256SUMS",
   example: 'net-profiler layer rebuild profiler-lambda-layer-1.4.0-linux-arm64',
-  flags: { json: { type: 'boolean', description: 'print the result as one JSON document' } },
-  positionals: { min: 1, max: 1 },
+  args: [{ name: 'PACKAGE_DIR' }],
+  flags: { ...jsonFlag },
   async run(ctx) {
     const progress = progressLine(ctx, 'compressing');
     const r = await rebuildLayer(ctx.args[0]!, { onProgress: (d, t) => progress.update(d, t) });
@@ -113,9 +100,9 @@ const rebuild: CommandSpec = {
     }
     return Exit.ok;
   },
-};
+});
 
-function printInspect(ctx: CommandContext, file: string, r: InspectLayerResult): void {
+function printInspect(ctx: CommandContext<unknown>, file: string, r: InspectLayerResult): void {
   const out: string[] = [];
   const l = r.layer;
   out.push(`${file}: ${l.valid ? 'valid layer' : 'NOT a valid layer'}; version ${l.version ?? '?'}, arch ${l.arch ?? '?'}, runtimes ${l.runtimes.join(', ') || '?'}`);
@@ -134,13 +121,12 @@ function printInspect(ctx: CommandContext, file: string, r: InspectLayerResult):
   }
 }
 
-const inspect: CommandSpec = {
+const inspect = defineCommand('layer', {
   name: 'inspect',
-  usage: 'layer inspect ZIP [--json]',
   summary: 'entries, modes, manifest, arch, runtimes, settings findings, size against the Lambda limits',
   example: 'net-profiler layer inspect build/profiler-lambda-layer-1.4.0-linux-arm64.zip',
-  flags: { json: { type: 'boolean', description: 'print the result as one JSON document' } },
-  positionals: { min: 1, max: 1 },
+  args: [{ name: 'ZIP' }],
+  flags: { ...jsonFlag },
   async run(ctx) {
     let r: InspectLayerResult;
     try {
@@ -152,15 +138,14 @@ const inspect: CommandSpec = {
     else printInspect(ctx, ctx.args[0]!, r);
     return Exit.ok;
   },
-};
+});
 
-const unpack: CommandSpec = {
+const unpack = defineCommand('layer', {
   name: 'unpack',
-  usage: 'layer unpack ZIP DIR [--json]',
   summary: 'extract a ZIP safely (every entry checked first; DIR must be new or empty)',
   example: 'net-profiler layer unpack build/profiler-lambda-layer-1.4.0-linux-arm64.zip layer/',
-  flags: { json: { type: 'boolean', description: 'print the result as one JSON document' } },
-  positionals: { min: 2, max: 2 },
+  args: [{ name: 'ZIP' }, { name: 'DIR' }],
+  flags: { ...jsonFlag },
   async run(ctx) {
     try {
       const r = await unpackZip(ctx.args[0]!, ctx.args[1]!);
@@ -172,11 +157,7 @@ const unpack: CommandSpec = {
       return zipRefused(ctx, err);
     }
   },
-};
+});
 
-/** `net-profiler layer …` */
-export const layerGroup: GroupSpec = {
-  name: 'layer',
-  summary: 'build, rebuild, inspect and unpack the Lambda layer',
-  commands: [build, rebuild, inspect, unpack],
-};
+/** The commands of `net-profiler layer …`, in the order its help lists them. */
+export const commands = [build, rebuild, inspect, unpack];

@@ -22,7 +22,7 @@ import {
   SettingsError,
   writeFileAtomic,
 } from '../settings';
-import { CommandContext, CommandSpec, Exit, flagList, flagString, formatFindings, GroupSpec, printJson, UsageError } from './framework';
+import { CommandContext, defineCommand, Exit, formatFindings, jsonFlag, printJson, UsageError } from './framework';
 
 async function readFile(file: string): Promise<Buffer> {
   try {
@@ -38,27 +38,23 @@ function summary(diags: SettingsDiagnostic[]): string {
   return `${e} error${e === 1 ? '' : 's'}, ${w} warning${w === 1 ? '' : 's'}`;
 }
 
-function printFindings(ctx: CommandContext, file: string, diags: SettingsDiagnostic[]): void {
+function printFindings(ctx: CommandContext<unknown>, file: string, diags: SettingsDiagnostic[]): void {
   ctx.stdout.write(formatFindings(file, diags, ctx.color));
 }
 
-const check: CommandSpec = {
+const check = defineCommand('settings', {
   name: 'check',
-  usage: 'settings check FILE [--runtime R]... [--for-layer] [--json]',
   summary: 'report every finding of a settings.yaml at once (exit 1 when there is an error)',
   example: 'net-profiler settings check settings.yaml --runtime dotnet8 --for-layer',
+  args: [{ name: 'FILE' }],
   flags: {
-    runtime: { type: 'string', multiple: true, value: 'R', description: 'target runtime, dotnet8 or dotnet10 (enables runtime checks)' },
+    runtime: { type: 'string', multiple: true, commaList: true, value: 'R', choices: RUNTIMES, description: 'target runtime (enables runtime checks)' },
     'for-layer': { type: 'boolean', description: 'the file goes into a Lambda layer (warns about literal tokens)' },
-    json: { type: 'boolean', description: 'print one JSON document' },
+    ...jsonFlag,
   },
-  positionals: { min: 1, max: 1 },
   async run(ctx) {
     const file = ctx.args[0] as string;
-    const runtimes = flagList(ctx.flags, 'runtime');
-    for (const r of runtimes) {
-      if (!RUNTIMES.includes(r as Runtime)) throw new UsageError(`unknown runtime '${r}' (expected dotnet8 or dotnet10)`, check.usage);
-    }
+    const runtimes: Runtime[] = ctx.flags.runtime;
     const bytes = await readFile(file);
     const result = checkSettings(bytes, { file, runtimes: runtimes as Runtime[], forLayer: ctx.flags['for-layer'] === true });
     if (ctx.flags.json) {
@@ -69,7 +65,7 @@ const check: CommandSpec = {
     }
     return result.ok ? Exit.ok : Exit.failed;
   },
-};
+});
 
 /** Flattens effective settings into aligned `Key.Path  value  (default)` lines. */
 function showLines(settings: Settings, explicit: (p: string) => boolean): string {
@@ -87,17 +83,16 @@ function showLines(settings: Settings, explicit: (p: string) => boolean): string
   return rows.map(([k, v, d]) => `${k.padEnd(w)}  ${d ? v.padEnd(vw) + '  ' + d : v}`.trimEnd()).join('\n') + '\n';
 }
 
-const show: CommandSpec = {
+const show = defineCommand('settings', {
   name: 'show',
-  usage: 'settings show FILE [--resolve] [--env-file F] [--json]',
+  args: [{ name: 'FILE' }],
   summary: 'print the effective settings: the file values plus every default',
   example: 'net-profiler settings show settings.yaml --resolve --env-file .env --json',
   flags: {
     resolve: { type: 'boolean', description: 'replace ${env:NAME} values from the environment (or --env-file)' },
     'env-file': { type: 'string', value: 'F', description: 'NAME=value file to resolve from instead of the environment (implies --resolve)' },
-    json: { type: 'boolean', description: 'print one JSON document' },
+    ...jsonFlag,
   },
-  positionals: { min: 1, max: 1 },
   async run(ctx) {
     const file = ctx.args[0] as string;
     const bytes = await readFile(file);
@@ -115,7 +110,7 @@ const show: CommandSpec = {
       }
       throw err;
     }
-    const envFile = flagString(ctx.flags, 'env-file');
+    const envFile = ctx.flags['env-file'];
     if (ctx.flags.resolve || envFile !== undefined) {
       let env: Record<string, string | undefined> = ctx.env;
       if (envFile !== undefined) {
@@ -145,22 +140,19 @@ const show: CommandSpec = {
     }
     return Exit.ok;
   },
-};
+});
 
-const set: CommandSpec = {
+const set = defineCommand('settings', {
   name: 'set',
-  usage: 'settings set FILE KEY=VALUE... [--json]',
+  args: [{ name: 'FILE' }, { name: 'KEY=VALUE', variadic: true }],
   summary: 'edit keys in place, keeping comments and layout; refuses (file untouched) when the result would not check',
   example: 'net-profiler settings set settings.yaml Connection.EndpointUrl=https://abc12345.live.dynatrace.com/api/v2/otlp Monitoring.Metrics.Enabled=true',
-  flags: {
-    json: { type: 'boolean', description: 'print one JSON document' },
-  },
-  positionals: { min: 2, max: Number.MAX_SAFE_INTEGER },
+  flags: { ...jsonFlag },
   async run(ctx) {
     const [file, ...assignments] = ctx.args as [string, ...string[]];
     const edits: SettingsEdit[] = assignments.map((a) => {
       const eq = a.indexOf('=');
-      if (eq <= 0) throw new UsageError(`'${a}' is not KEY=VALUE`, set.usage);
+      if (eq <= 0) throw new UsageError(`${JSON.stringify(a.slice(0, 40))} is not KEY=VALUE`, 'KEY=VALUE');
       const key = a.slice(0, eq);
       const raw = a.slice(eq + 1);
       return { path: key, value: raw === '' ? undefined : parseValueFor(key, raw) };
@@ -191,15 +183,15 @@ const set: CommandSpec = {
         }
         return Exit.failed;
       }
-      if (err instanceof NetProfilerError && err.code === 'unknown-key') throw new UsageError(`${err.message}${err.fix ? `; ${err.fix}` : ''}`, set.usage);
+      if (err instanceof NetProfilerError && err.code === 'unknown-key') throw new UsageError(`${err.message}${err.fix ? `; ${err.fix}` : ''}`, 'KEY=VALUE');
       throw err;
     }
   },
-};
+});
 
-const init: CommandSpec = {
+const init = defineCommand('settings', {
   name: 'init',
-  usage: 'settings init [--provider P] [--type T] [-o FILE] [--force]',
+  args: [],
   summary: 'write a commented starting settings.yaml (to stdout, or to FILE)',
   example: 'net-profiler settings init --provider dynatrace --type awslambda -o settings.yaml',
   flags: {
@@ -208,18 +200,17 @@ const init: CommandSpec = {
     out: { type: 'string', short: 'o', value: 'FILE', description: 'write to FILE instead of stdout (refuses to overwrite without --force)' },
     force: { type: 'boolean', description: 'overwrite FILE if it exists' },
   },
-  positionals: { min: 0, max: 0 },
   async run(ctx) {
-    const provider = flagString(ctx.flags, 'provider') ?? 'otlp';
-    const type = flagString(ctx.flags, 'type') ?? 'awslambda';
-    if (provider !== 'dynatrace' && provider !== 'otlp') throw new UsageError(`unknown provider '${provider}' (expected dynatrace or otlp)`, init.usage);
+    const provider = ctx.flags.provider ?? 'otlp';
+    const type = ctx.flags.type ?? 'awslambda';
+    if (provider !== 'dynatrace' && provider !== 'otlp') throw new UsageError(`unknown provider ${JSON.stringify(provider.slice(0, 40))} (expected dynatrace or otlp)`, 'provider');
     if (type !== 'awslambda' && type !== 'application') {
       throw new UsageError(
-        type === 'azurefunctions' ? 'type azurefunctions is not supported yet' : `unknown type '${type}' (expected awslambda or application)`,
-        init.usage,
+        type === 'azurefunctions' ? 'type azurefunctions is not supported yet' : `unknown type ${JSON.stringify(type.slice(0, 40))} (expected awslambda or application)`,
+        'type',
       );
     }
-    const out = flagString(ctx.flags, 'out');
+    const out = ctx.flags.out;
     if (out === undefined) {
       ctx.stdout.write(initSettings({ provider, type }));
       return Exit.ok;
@@ -228,11 +219,7 @@ const init: CommandSpec = {
     ctx.stderr.write(`wrote ${out}${provider === 'dynatrace' ? ' (replace <environment-id> in EndpointUrl, then run `net-profiler settings check`)' : ''}\n`);
     return Exit.ok;
   },
-};
+});
 
-/** `net-profiler settings …` */
-export const settingsGroup: GroupSpec = {
-  name: 'settings',
-  summary: "read, check, edit and explain the profiler's settings.yaml",
-  commands: [check, show, set, init],
-};
+/** The commands of `net-profiler settings …`, in the order its help lists them. */
+export const commands = [check, show, set, init];

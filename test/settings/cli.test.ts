@@ -54,7 +54,7 @@ describe('settings check', () => {
     expect(a.stderr).toContain('usage: net-profiler settings check FILE');
     const b = cli(['settings', 'check', SEED, '--runtime', 'dotnet6']);
     expect(b.code).toBe(2);
-    expect(b.stderr).toContain('unknown runtime');
+    expect(b.stderr).toContain('--runtime does not accept "dotnet6" (accepted: dotnet8, dotnet10)');
     const c = cli(['settings', 'check', SEED, '--bogus']);
     expect(c.code).toBe(2);
     const d = cli(['settings', 'check', path.join(dir, 'missing.yaml')]);
