@@ -1,9 +1,8 @@
 /**
- * The `lambda` command group (`cli.md`): publish, instrument, uninstrument, status.
+ * The `lambda` command group (docs/lambda.md): publish, instrument, uninstrument, status.
  * Each command is a thin shell over `net-profiler/lambda`.
  * @packageDocumentation
  */
-import { NetProfilerError } from '../errors';
 import {
   functionStatus,
   instrumentFunction,
@@ -13,53 +12,30 @@ import {
   type AwsOptions,
   type FunctionStatus,
 } from '../lambda';
-import { CommandContext, defineCommand, Exit, FlagSpec, jsonFlag, printJson, progressLine, UsageError } from './framework';
+import { CommandContext, defineCommand, Exit, FlagSpec, jsonFlag, printJson, progressLine } from './framework';
 
 const awsFlags = {
   region: { type: 'string', value: 'R', description: 'AWS region (default: AWS_REGION / the profile)' },
-  'endpoint-url': { type: 'string', value: 'URL', description: 'Lambda endpoint (default: AWS_ENDPOINT_URL_LAMBDA / AWS_ENDPOINT_URL / AWS)' },
+  'endpoint-url': { type: 'string', value: 'URL', description: 'Lambda endpoint, http:// or https:// (default: AWS_ENDPOINT_URL_LAMBDA / AWS_ENDPOINT_URL / AWS)' },
+} as const satisfies Record<string, FlagSpec>;
+
+const secretsFlag = {
+  'show-secrets': { type: 'boolean', description: 'show secret-looking values of the function\'s environment (masked by default)' },
 } as const satisfies Record<string, FlagSpec>;
 
 type AwsFlags = { region: string | undefined; 'endpoint-url': string | undefined };
 
+/** The AWS options of the flags: the SDK checks them (a bad value is a usage error naming the flag). */
 function aws(ctx: CommandContext<AwsFlags>): AwsOptions {
-  // The SDK's notice about its future Node requirement is not for the CLI's users.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const region = ctx.flags.region;
   const endpointUrl = ctx.flags['endpoint-url'];
-  if (endpointUrl !== undefined) {
-    try {
-      new URL(endpointUrl);
-    } catch {
-      throw new UsageError(`--endpoint-url ${JSON.stringify(endpointUrl.slice(0, 40))} is not a URL`, 'endpoint-url');
-    }
-  }
-  return { ...(region ? { region } : {}), ...(endpointUrl ? { endpointUrl } : {}) };
+  return { ...(region !== undefined ? { region } : {}), ...(endpointUrl !== undefined ? { endpointUrl } : {}), quietSdk: true };
 }
 
-/** A refusal prints as `{"ok": false, "refusal": {…}}` (exit 1); other errors go to the framework. */
-async function guarded(ctx: CommandContext<{ json: boolean }>, body: () => Promise<number>): Promise<number> {
-  try {
-    return await body();
-  } catch (err) {
-    if (err instanceof NetProfilerError && err.kind === 'refused') {
-      if (ctx.flags.json) {
-        printJson(ctx, { ok: false, refusal: { code: err.code, message: err.message, ...(err.fix ? { fix: err.fix } : {}) } });
-      } else {
-        ctx.stderr.write(`net-profiler: refused ${err.code}: ${err.message}\n`);
-        if (err.fix) ctx.stderr.write(`    fix: ${err.fix}\n`);
-        ctx.stderr.write('Nothing was changed.\n');
-      }
-      return Exit.failed;
-    }
-    throw err;
-  }
-}
-
-function printChange(ctx: CommandContext<unknown>, r: LambdaChangeResult, verb: string): void {
+function printChange(ctx: CommandContext<unknown>, r: LambdaChangeResult, verb: string, dryRun: boolean): void {
   const out: string[] = [];
   const bold = (s: string) => (ctx.color ? `\x1b[1m${s}\x1b[0m` : s);
-  out.push(bold(`${r.applied ? verb : `${verb} (dry run, nothing changed)`}: ${r.function}`));
+  out.push(bold(`${dryRun ? `${verb} (dry run, nothing changed)` : r.applied ? verb : `${verb} (nothing to change)`}: ${r.function}`));
   if (r.published) out.push(`published ${r.published.layerVersionArn} (${r.published.arch}; ${r.published.runtimes.join(', ')})`);
   out.push('layers before:');
   out.push(...(r.layersBefore.length ? r.layersBefore.map((a) => `  ${a}`) : ['  (none)']));
@@ -99,8 +75,7 @@ export const commands = [
         ...awsFlags,
         ...jsonFlag,
       },
-      run: (ctx) =>
-        guarded(ctx, async () => {
+      run: async (ctx) => {
           const layerName = ctx.flags['layer-name'];
           const s3Bucket = ctx.flags['s3-bucket'];
           const progress = progressLine(ctx, 'publishing');
@@ -118,7 +93,7 @@ export const commands = [
             ctx.stdout.write(`published ${r.layerVersionArn} (${r.arch}; ${r.runtimes.join(', ')}; via ${r.uploadedVia === 's3' ? `s3://${r.s3!.bucket}/${r.s3!.key}` : 'direct upload'})\n`);
           }
           return Exit.ok;
-        }),
+        },
     }),
     defineCommand('lambda', {
       name: 'instrument',
@@ -132,38 +107,37 @@ export const commands = [
         's3-bucket': { type: 'string', value: 'B', description: 'bucket for a --zip above the 50 MB direct-upload limit' },
         'dry-run': { type: 'boolean', description: 'print the plan (layers before/after, variables added/changed) and change nothing' },
         force: { type: 'boolean', description: 'replace another AWS_LAMBDA_EXEC_WRAPPER (uninstrument gives it back)' },
+        ...secretsFlag,
         ...awsFlags,
         ...jsonFlag,
       },
       exclusive: [['layer-arn', 'zip']],
-      run: (ctx) =>
-        guarded(ctx, async () => {
+      run: async (ctx) => {
           const layerArn = ctx.flags['layer-arn'];
           const zip = ctx.flags.zip;
           const layerName = ctx.flags['layer-name'];
           const s3Bucket = ctx.flags['s3-bucket'];
-          if (layerArn === undefined && zip === undefined) throw new UsageError('give --layer-arn ARN, or --zip ZIP with --layer-name NAME', 'layer-arn');
-          if (zip !== undefined && layerName === undefined) throw new UsageError('--zip needs --layer-name', 'layer-name');
-          if (layerArn !== undefined && (layerName !== undefined || s3Bucket !== undefined)) throw new UsageError('--layer-name and --s3-bucket go with --zip', layerName !== undefined ? 'layer-name' : 's3-bucket');
           const progress = progressLine(ctx, 'publishing');
           const r = await instrumentFunction({
             ...aws(ctx),
             onProgress: (done, total) => progress.update(done, total),
             functionName: ctx.args[0]!,
             ...(layerArn !== undefined ? { layerArn } : {}),
-            ...(zip !== undefined ? { zip, layerName: layerName! } : {}),
-            ...(s3Bucket ? { s3Bucket } : {}),
-            dryRun: ctx.flags['dry-run'] === true,
-            force: ctx.flags.force === true,
+            ...(zip !== undefined ? { zip } : {}),
+            ...(layerName !== undefined ? { layerName } : {}),
+            ...(s3Bucket !== undefined ? { s3Bucket } : {}),
+            dryRun: ctx.flags['dry-run'],
+            force: ctx.flags.force,
+            showSecrets: ctx.flags['show-secrets'],
           });
           progress.done();
           if (ctx.flags.json) {
             const { published: _p, ...doc } = r;
             void _p;
             printJson(ctx, doc);
-          } else printChange(ctx, r, 'instrument');
+          } else printChange(ctx, r, 'instrument', ctx.flags['dry-run']);
           return Exit.ok;
-        }),
+        },
     }),
     defineCommand('lambda', {
       name: 'uninstrument',
@@ -172,29 +146,28 @@ export const commands = [
       example: 'net-profiler lambda uninstrument lambda-profiler-demo --region eu-central-1',
       flags: {
         'dry-run': { type: 'boolean', description: 'print the plan and change nothing' },
+        ...secretsFlag,
         ...awsFlags,
         ...jsonFlag,
       },
-      run: (ctx) =>
-        guarded(ctx, async () => {
-          const r = await uninstrumentFunction({ ...aws(ctx), functionName: ctx.args[0]!, dryRun: ctx.flags['dry-run'] === true });
+      run: async (ctx) => {
+          const r = await uninstrumentFunction({ ...aws(ctx), functionName: ctx.args[0]!, dryRun: ctx.flags['dry-run'], showSecrets: ctx.flags['show-secrets'] });
           if (ctx.flags.json) printJson(ctx, r);
-          else printChange(ctx, r, 'uninstrument');
+          else printChange(ctx, r, 'uninstrument', ctx.flags['dry-run']);
           return Exit.ok;
-        }),
+        },
     }),
     defineCommand('lambda', {
       name: 'status',
       args: [{ name: 'FUNCTION' }],
       summary: 'instrumented or not, which layer version, what is missing or mismatched (exit 1 when something is)',
       example: 'net-profiler lambda status lambda-profiler-demo --json',
-      flags: { ...awsFlags, ...jsonFlag },
-      run: (ctx) =>
-        guarded(ctx, async () => {
-          const s = await functionStatus({ ...aws(ctx), functionName: ctx.args[0]! });
+      flags: { ...secretsFlag, ...awsFlags, ...jsonFlag },
+      run: async (ctx) => {
+          const s = await functionStatus({ ...aws(ctx), functionName: ctx.args[0]!, showSecrets: ctx.flags['show-secrets'] });
           if (ctx.flags.json) printJson(ctx, s);
           else printStatus(ctx, s);
           return s.problems.length > 0 ? Exit.failed : Exit.ok;
-        }),
+        },
     }),
 ];

@@ -4,7 +4,10 @@
  * first line, without the hints it appends for developers.
  * @packageDocumentation
  */
+import * as os from 'os';
+import * as path from 'path';
 import { NetProfilerError, quoteValue } from '../errors';
+import { readFileCappedSync } from '../files';
 import { lambdaError, type LambdaError } from './errors';
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
@@ -40,6 +43,29 @@ export function sdkMessage(err: unknown): string {
   return (first.length > 300 ? `${first.slice(0, 300)}…` : first).replace(/\.$/, '') || 'no message';
 }
 
+/** The AWS config and credentials files the SDK reads (`AWS_CONFIG_FILE`, `AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/…`). */
+export function awsProfileFiles(env: NodeJS.ProcessEnv = process.env): string[] {
+  const home = path.join(os.homedir(), '.aws');
+  return [env.AWS_CONFIG_FILE || path.join(home, 'config'), env.AWS_SHARED_CREDENTIALS_FILE || path.join(home, 'credentials')];
+}
+
+/** True when no AWS config or credentials file has a section for `profile`. */
+export function profileMissing(profile: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  for (const file of awsProfileFiles(env)) {
+    let text = '';
+    try {
+      text = readFileCappedSync(file, 1024 * 1024, 'an AWS config file').toString('utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split(/\r?\n/)) {
+      const m = /^\s*\[\s*(?:profile\s+)?([^\]]+?)\s*\]\s*$/.exec(line);
+      if (m && m[1] === profile) return false;
+    }
+  }
+  return true;
+}
+
 /** What {@link awsError} may know beyond the error. */
 export interface AwsErrorContext {
   /** The profile in use (`--profile` or `AWS_PROFILE`), to name it when it is missing. */
@@ -69,12 +95,12 @@ export function awsError(err: unknown, doing: string, state?: string, context: A
   if (/region is missing|region not accepted|invalid region/i.test(msg)) {
     return lambdaError('no-region', 'no AWS region is set', { kind: 'usage', argument: 'region', fix: 'pass --region or set AWS_REGION', cause: err });
   }
-  const profile = /profile:? \[?([^\]\s]+)\]?/i.exec(msg)?.[1] ?? context.profile;
   if (e?.name === 'CredentialsProviderError' || /could not (load|resolve) credentials/i.test(msg)) {
-    if (profile && /profile/i.test(msg)) {
-      return lambdaError('no-profile', `the AWS profile ${quoteValue(profile)} is in neither the AWS config file nor the credentials file (while ${doing}).${tail}`, {
+    const profile = context.profile ?? process.env.AWS_PROFILE;
+    if (profile && profileMissing(profile)) {
+      return lambdaError('no-profile', `the AWS profile ${quoteValue(profile)} is in neither ${awsProfileFiles().join(' nor ')} (while ${doing}).${tail}`, {
         kind: 'outside',
-        fix: `check the name in AWS_PROFILE (or --profile), or create the profile with \`aws configure --profile ${profile}\``,
+        fix: `check the name in AWS_PROFILE, or create the profile with \`aws configure --profile ${profile}\``,
         cause: err,
       });
     }

@@ -7,7 +7,8 @@
  */
 import { LambdaClient, waitUntilFunctionUpdatedV2 } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
-import { awsErrorName, awsError } from './aws-errors';
+import { quoteValue } from '../errors';
+import { awsErrorName, awsError, awsProfileFiles, profileMissing } from './aws-errors';
 import { lambdaError, type LambdaError } from './errors';
 import { checkEndpointUrl, checkProfile, checkRegion } from './validate';
 
@@ -110,6 +111,14 @@ function common(options: AwsOptions) {
   if (options.region !== undefined) checkRegion(options.region);
   if (options.endpointUrl !== undefined) checkEndpointUrl(options.endpointUrl);
   if (options.profile !== undefined) checkProfile(options.profile);
+  // A profile that no file has can only fail, after the SDK has tried every other source: say so at once.
+  const profile = options.profile ?? process.env.AWS_PROFILE;
+  if (profile && profileMissing(profile)) {
+    throw lambdaError('no-profile', `the AWS profile ${quoteValue(profile)} is in neither ${awsProfileFiles().join(' nor ')}`, {
+      kind: 'outside',
+      fix: `check the name in AWS_PROFILE, or create the profile with \`aws configure --profile ${profile}\``,
+    });
+  }
   const attempts = options.maxAttempts ?? 8;
   return {
     ...(options.region ? { region: options.region } : {}),

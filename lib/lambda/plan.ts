@@ -249,7 +249,7 @@ export function planInstrument(input: {
   if (reserved.length > 0) {
     throw new LambdaRefusal(
       'reserved-variable',
-      `${reserved.join(', ')} ${reserved.length > 1 ? 'are' : 'is'} reserved by Lambda and cannot be set on a function`,
+      `${reserved.join(', ')} ${reserved.length > 1 ? 'are' : 'is'} reserved by Lambda and cannot be set on ${fn.name}`,
       'remove it from the variables to set (function-environment.json)',
     );
   }

@@ -91,10 +91,10 @@ export interface ListedVersion {
  * Every version of a layer, newest first, read with the SDK's paginator (never one page
  * only). A layer that does not exist has none.
  */
-export async function listLayerVersions(client: LambdaClient, layerName: string): Promise<ListedVersion[]> {
+export async function listLayerVersions(client: LambdaClient, layerName: string, pageSize = 50): Promise<ListedVersion[]> {
   const out: ListedVersion[] = [];
   try {
-    for await (const page of paginateListLayerVersions({ client, pageSize: 50 }, { LayerName: layerName })) {
+    for await (const page of paginateListLayerVersions({ client, pageSize }, { LayerName: layerName })) {
       for (const v of page.LayerVersions ?? []) {
         if (!v.LayerVersionArn || v.Version === undefined) continue;
         out.push({ layerVersionArn: v.LayerVersionArn, version: v.Version, architectures: v.CompatibleArchitectures ?? [], runtimes: v.CompatibleRuntimes ?? [] });

@@ -6,6 +6,11 @@
  */
 import { badArgument, quoteValue } from '../errors';
 
+/** How a message names the argument: the CLI flag (`--layer-arn`), or the positional's name (`FUNCTION`). */
+function label(argument: string): string {
+  return argument === 'function' ? 'FUNCTION' : argument === 'zip' ? 'ZIP' : `--${argument}`;
+}
+
 const FUNCTION_NAME =
   /^(arn:aws[a-zA-Z-]*:lambda:[a-z]{2}(-[a-z]+)+-\d{1,2}:\d{12}:function:|\d{12}:function:)?[a-zA-Z0-9_-]{1,64}(:(\$LATEST|[a-zA-Z0-9_-]{1,128}))?$/;
 const LAYER_NAME = /^[a-zA-Z0-9_-]{1,140}$/;
@@ -16,9 +21,9 @@ const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /** A function name, partial ARN (`123456789012:function:NAME`) or full ARN, with an optional qualifier. */
 export function checkFunctionName(name: unknown, argument = 'function'): string {
-  if (typeof name !== 'string' || name === '') throw badArgument(argument, 'no function name given', ['a function name', 'its ARN']);
+  if (typeof name !== 'string' || name === '') throw badArgument(argument, `${label(argument)} is empty: no function name given`, ['a function name', 'its ARN']);
   if (!FUNCTION_NAME.test(name)) {
-    throw badArgument(argument, `${quoteValue(name)} is not a Lambda function name or ARN`, [
+    throw badArgument(argument, `${label(argument)} ${quoteValue(name)} is not a Lambda function name or ARN`, [
       'a name of letters, digits, - and _ (up to 64)',
       'arn:aws:lambda:REGION:ACCOUNT:function:NAME',
     ]);
@@ -28,9 +33,9 @@ export function checkFunctionName(name: unknown, argument = 'function'): string 
 
 /** A layer name or its unversioned ARN (what `publish` publishes under). */
 export function checkLayerName(name: unknown, argument = 'layer-name'): string {
-  if (typeof name !== 'string' || name === '') throw badArgument(argument, 'no layer name given', ['a layer name', 'the layer\'s ARN without a version']);
+  if (typeof name !== 'string' || name === '') throw badArgument(argument, `${label(argument)} is empty: no layer name given`, ['a layer name', 'the layer\'s ARN without a version']);
   if (!LAYER_NAME.test(name) && !LAYER_ARN.test(name)) {
-    throw badArgument(argument, `${quoteValue(name)} is not a layer name`, [
+    throw badArgument(argument, `${label(argument)} ${quoteValue(name)} is not a layer name`, [
       'letters, digits, - and _ (up to 140)',
       'arn:aws:lambda:REGION:ACCOUNT:layer:NAME',
     ]);
@@ -41,7 +46,7 @@ export function checkLayerName(name: unknown, argument = 'layer-name'): string {
 /** A layer version ARN (`…:layer:NAME:7`). */
 export function checkLayerVersionArn(arn: unknown, argument = 'layer-arn'): string {
   if (typeof arn !== 'string' || !LAYER_VERSION_ARN.test(arn)) {
-    throw badArgument(argument, `${quoteValue(arn)} is not a layer version ARN`, ['arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION']);
+    throw badArgument(argument, `${label(argument)} ${quoteValue(arn)} is not a layer version ARN`, ['arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION']);
   }
   return arn;
 }
@@ -49,7 +54,7 @@ export function checkLayerVersionArn(arn: unknown, argument = 'layer-arn'): stri
 /** An AWS region name such as `eu-central-1`. */
 export function checkRegion(region: unknown, argument = 'region'): string {
   if (typeof region !== 'string' || !REGION.test(region)) {
-    throw badArgument(argument, `${quoteValue(region)} is not an AWS region name`, ['a region such as eu-central-1 or us-gov-west-1']);
+    throw badArgument(argument, `${label(argument)} ${quoteValue(region)} is not an AWS region name`, ['a region such as eu-central-1 or us-gov-west-1']);
   }
   return region;
 }
@@ -63,7 +68,7 @@ export function checkEndpointUrl(url: unknown, argument = 'endpoint-url'): strin
     parsed = undefined;
   }
   if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.hostname === '') {
-    throw badArgument(argument, `${quoteValue(url)} is not an endpoint URL`, ['http://HOST[:PORT]', 'https://HOST[:PORT]']);
+    throw badArgument(argument, `${label(argument)} ${quoteValue(url)} is not an endpoint URL`, ['http://HOST[:PORT]', 'https://HOST[:PORT]']);
   }
   return url as string;
 }
@@ -72,7 +77,7 @@ export function checkEndpointUrl(url: unknown, argument = 'endpoint-url'): strin
 export function checkBucket(bucket: unknown, argument = 's3-bucket'): string {
   const probe = typeof bucket === 'string' ? bucket.replace(/\{region\}/g, 'eu-central-1') : bucket;
   if (typeof probe !== 'string' || !BUCKET.test(probe)) {
-    throw badArgument(argument, `${quoteValue(bucket)} is not an S3 bucket name`, ['3 to 63 lower-case letters, digits, . and -']);
+    throw badArgument(argument, `${label(argument)} ${quoteValue(bucket)} is not an S3 bucket name`, ['3 to 63 lower-case letters, digits, . and -']);
   }
   return bucket as string;
 }
@@ -80,7 +85,7 @@ export function checkBucket(bucket: unknown, argument = 's3-bucket'): string {
 /** A profile name from `~/.aws/config` (no spaces, not empty). */
 export function checkProfile(profile: unknown, argument = 'profile'): string {
   if (typeof profile !== 'string' || !/^[A-Za-z0-9_.@+-]{1,128}$/.test(profile)) {
-    throw badArgument(argument, `${quoteValue(profile)} is not a profile name`, ['a profile of ~/.aws/config']);
+    throw badArgument(argument, `AWS_PROFILE ${quoteValue(profile)} is not a profile name`, ['a profile of ~/.aws/config']);
   }
   return profile;
 }

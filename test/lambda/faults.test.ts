@@ -181,19 +181,25 @@ describe.runIf(run)('faults against moto behind a proxy', () => {
       }
       return { kind: 'forward' };
     };
+    // The SDK's waiter (waitUntilFunctionUpdatedV2) reads GetFunction: after the update,
+    // report InProgress twice, then let moto's Successful through.
     let inProgress = 2;
     proxy.rewrite = (r, body) => {
-      if (isGetConfig(r) && inProgress > 0) {
+      if (isGetFunction(r) && proxy.seen.some(isUpdate) && inProgress > 0) {
         inProgress--;
-        return { ...(body as object), LastUpdateStatus: 'InProgress' };
+        const b = body as { Configuration?: object };
+        return { ...b, Configuration: { ...b.Configuration, LastUpdateStatus: 'InProgress' } };
       }
       return body;
     };
     const r = await instrumentFunction({ ...awsOpts(moto, proxy.url), functionName: fn, zip, layerName: 'np-conflict' });
     expect(r.applied).toBe(true);
     expect(conflicts).toBe(2);
+    expect(inProgress).toBe(0);
     expect(proxy.seen.filter(isUpdate)).toHaveLength(3);
-    expect(proxy.seen.filter(isGetConfig).length).toBeGreaterThanOrEqual(3);
+    const afterUpdate = proxy.seen.slice(proxy.seen.findIndex(isUpdate));
+    expect(afterUpdate.filter(isGetFunction)).toHaveLength(3);
+    expect(afterUpdate.filter(isGetConfig)).toHaveLength(0);
     expect((await snapshot(c, fn)).variables.AWS_LAMBDA_EXEC_WRAPPER).toBe('/opt/profiler_wrapper');
   });
 
@@ -256,15 +262,34 @@ describe.runIf(run)('faults against moto behind a proxy', () => {
     reset();
     const fn = await createFunction(c, { layers: [], variables: { KEEP: 'me' } });
     const before = await snapshot(c, fn);
-    proxy.rule = (r) => (isGetConfig(r) ? { kind: 'drop' } : { kind: 'forward' });
-    const e = await failure(instrumentFunction({ ...awsOpts(moto, proxy.url), functionName: fn, zip, layerName: 'np-waitfail' }));
-    expect(e.code).toBe('aws-unreachable');
+    // Every read after the update is dropped: the waiter keeps trying until its time limit.
+    proxy.rule = (r) => (isGetFunction(r) && proxy.seen.some(isUpdate) ? { kind: 'drop' } : { kind: 'forward' });
+    const opts = { ...awsOpts(moto, proxy.url), retry: { initialDelayMs: 50, maxDelayMs: 100, timeoutMs: 1000 } };
+    const e = await failure(instrumentFunction({ ...opts, functionName: fn, zip, layerName: 'np-waitfail' }));
+    expect(e.code).toBe('update-timeout');
+    expect(e.kind).toBe('outside');
+    expect(e.message).toMatch(/had not finished updating at the time limit \(last answer: .*(ECONNRESET|socket hang up)/);
     expect(e.message).toMatch(/update was accepted/);
+    expect(e.message).not.toContain('\n');
     reset();
     const mid = await snapshot(c, fn);
     expect(mid.variables).toEqual({ KEEP: 'me', AWS_LAMBDA_EXEC_WRAPPER: '/opt/profiler_wrapper' });
     await uninstrumentFunction({ ...awsOpts(moto), functionName: fn });
     expect(await snapshot(c, fn)).toEqual(before);
+  });
+
+  it('Lambda reports the update Failed: update-failed with Lambda\'s reason', async () => {
+    reset();
+    const fn = await createFunction(c, { variables: { KEEP: 'me' } });
+    proxy.rewrite = (r, body) => {
+      if (!isGetFunction(r) || !proxy.seen.some(isUpdate)) return body;
+      const b = body as { Configuration?: object };
+      return { ...b, Configuration: { ...b.Configuration, LastUpdateStatus: 'Failed', LastUpdateStatusReasonCode: 'InvalidLayer', LastUpdateStatusReason: 'the layer is gone' } };
+    };
+    const e = await failure(instrumentFunction({ ...awsOpts(moto, proxy.url), functionName: fn, zip, layerName: 'np-failed' }));
+    expect(e.code).toBe('update-failed');
+    expect(e.message).toMatch(/InvalidLayer the layer is gone/);
+    reset();
   });
 
   it('refuses a function whose code and layers would exceed 250 MB unzipped, reading only directories', async () => {
