@@ -10,11 +10,11 @@ import { badArgument } from '../errors';
 import { maskIfSecret, maskVariables } from '../secrets';
 import { AwsOptions, lambdaClient, retryConflicts, waitUpdated } from './aws';
 import { awsError } from './aws-errors';
-import { refusal } from './errors';
+import { lambdaError, LambdaRefusal, refusal } from './errors';
 import { readLayerInfo } from './layer-info';
 import { checkUpload, publishChecked } from './publish';
 import { PROFILER_VARIABLES, planInstrument, LambdaPlan, LambdaWarning, unversionedLayerArn } from './plan';
-import { archOf, arnParts, checkUnzipped, facts, functionEnvironmentBeside, getFunction, getLayerVersion, listLayerVersions } from './read';
+import { archOf, arnParts, checkUnzipped, facts, functionEnvironmentBeside, getFunction, getLayerVersion, listLayerVersions, type ListedVersion } from './read';
 import { decodeRecord, encodeRecord, InstrumentRecord, RECORD_TAG_PREFIX, recordTagKeys, TAGS_PER_FUNCTION_MAX } from './record';
 import type { InstrumentOptions, LambdaChangeResult, PublishResult } from './types';
 import { checkBucket, checkFunctionName, checkLayerName, checkLayerVersionArn } from './validate';
@@ -78,14 +78,55 @@ export async function applyConfiguration(client: LambdaClient, functionArn: stri
 function checkInstrumentArguments(options: InstrumentOptions): void {
   checkFunctionName(options.functionName);
   if (options.layerArn !== undefined && options.zip !== undefined) throw badArgument('layer-arn', 'give either a layer ARN or a ZIP with a layer name, not both');
-  if (options.layerArn === undefined && options.zip === undefined) throw badArgument('layer-arn', 'give a layer ARN, or a ZIP with a layer name', ['--layer-arn ARN', '--zip ZIP --layer-name NAME']);
+  if (options.layerArn === undefined && options.zip === undefined && options.layerName === undefined) {
+    throw badArgument('layer-arn', 'give a layer ARN, a layer name, or a ZIP with a layer name', ['--layer-arn ARN', '--layer-name NAME [--layer-version N]', '--zip ZIP --layer-name NAME']);
+  }
   if (options.zip !== undefined && options.layerName === undefined) throw badArgument('layer-name', 'a ZIP needs a layer name to be published under (--layer-name)');
   if (options.layerArn !== undefined && (options.layerName !== undefined || options.s3Bucket !== undefined)) {
     throw badArgument(options.layerName !== undefined ? 'layer-name' : 's3-bucket', '--layer-name and --s3-bucket go with --zip, not with --layer-arn');
   }
+  if (options.layerVersion !== undefined && (options.layerName === undefined || options.zip !== undefined || !Number.isInteger(options.layerVersion) || options.layerVersion < 1)) {
+    throw badArgument('layer-version', '--layer-version is a version number (1 or more) of the layer named by --layer-name, without --zip');
+  }
+  if (options.s3Bucket !== undefined && options.zip === undefined) throw badArgument('s3-bucket', '--s3-bucket goes with --zip');
   if (options.layerName !== undefined) checkLayerName(options.layerName);
   if (options.s3Bucket !== undefined) checkBucket(options.s3Bucket);
   if (options.layerArn !== undefined) checkLayerVersionArn(options.layerArn);
+}
+
+/**
+ * The version of `layerName` to attach to a function of `architecture` (Lambda's name):
+ * `version` when given, else the newest whose `CompatibleArchitectures` holds the
+ * architecture. Versions of both architectures share one name.
+ * @throws LambdaRefusal `architecture-mismatch` when no version is built for it
+ */
+export async function pickLayerVersion(
+  client: LambdaClient,
+  layerName: string,
+  architecture: string,
+  version?: number,
+  cache?: Map<string, Promise<ListedVersion[]>>,
+): Promise<string> {
+  let versions = cache?.get(layerName);
+  if (!versions) {
+    versions = listLayerVersions(client, layerName);
+    cache?.set(layerName, versions);
+  }
+  const list = await versions;
+  if (version !== undefined) {
+    const v = list.find((x) => x.version === version);
+    if (!v) throw lambdaError('layer-not-found', `layer ${layerName} has no version ${version} in this region`, { kind: 'outside', fix: 'check --layer-version and --region, or publish the layer with `net-profiler lambda publish`' });
+    return v.layerVersionArn;
+  }
+  const v = list.find((x) => x.architectures.includes(architecture as 'arm64'));
+  if (!v) {
+    throw new LambdaRefusal(
+      'architecture-mismatch',
+      `no version of layer ${layerName} in this region is built for ${architecture}${list.length ? ` (it has ${[...new Set(list.flatMap((x) => x.architectures))].join(', ') || 'no architecture'})` : ''}`,
+      `publish the ${architecture === 'x86_64' ? 'x64' : 'arm64'} layer under the same name: \`net-profiler lambda publish ZIP --layer-name ${layerName.replace(/^.*:layer:/, '')}\``,
+    );
+  }
+  return v.layerVersionArn;
 }
 
 /**
@@ -130,7 +171,7 @@ export async function instrumentFunction(options: InstrumentOptions): Promise<La
     layerRuntimes = info.runtimes;
     known.set(layerVersionArn, info.unzippedBytes);
   } else {
-    layerVersionArn = options.layerArn!;
+    layerVersionArn = options.layerArn ?? (await pickLayerVersion(client, options.layerName!, fn.architecture, options.layerVersion, options.versionCache));
     const lv = await getLayerVersion(client, layerVersionArn);
     layerArch = archOf(lv.CompatibleArchitectures);
     layerRuntimes = lv.CompatibleRuntimes ?? [];

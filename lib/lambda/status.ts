@@ -18,10 +18,11 @@ import { checkFunctionName } from './validate';
  * Where a function stands: instrumented or not, which profiler layer version, and what
  * is missing or mismatched (the layer's architecture or runtimes no longer matching the
  * function's, the wrapper variable missing or changed, a record without its layer, a
- * profiler layer without a record, a failed last update). Values of the function's
- * environment that look secret are masked unless `showSecrets`.
+ * profiler layer without a record, damaged record tags, a failed last update). Values of
+ * the function's environment that look secret are masked unless `showSecrets`.
+ * `layerCache` shares the layer versions read between the functions of one region.
  */
-export async function functionStatus(options: StatusOptions): Promise<FunctionStatus> {
+export async function functionStatus(options: StatusOptions, layerCache?: Map<string, Promise<GetLayerVersionCommandOutput>>): Promise<FunctionStatus> {
   checkFunctionName(options.functionName);
   const showSecrets = options.showSecrets === true;
   const show = (name: string, value: string) => shownValue(name, value, showSecrets);
@@ -29,8 +30,22 @@ export async function functionStatus(options: StatusOptions): Promise<FunctionSt
   const fnOut = await getFunction(client, options.functionName);
   const fn = facts(fnOut, options.functionName);
   const cfg = fnOut.Configuration ?? {};
-  const record = decodeRecord(fnOut.Tags, fn.name);
   const problems: StatusProblem[] = [];
+  let record: ReturnType<typeof decodeRecord>;
+  try {
+    record = decodeRecord(fnOut.Tags, fn.name);
+  } catch (err) {
+    // A check reports what it finds: damaged record tags are a problem, not a failure.
+    problems.push({ code: 'damaged-record', message: (err as Error).message });
+  }
+  const readLayer = (arn: string): Promise<GetLayerVersionCommandOutput> => {
+    let p = layerCache?.get(arn);
+    if (!p) {
+      p = getLayerVersion(client, arn);
+      layerCache?.set(arn, p);
+    }
+    return p;
+  };
 
   // Which attached layer is the profiler's: the recorded one, else one published by us.
   let position = -1;
@@ -39,7 +54,7 @@ export async function functionStatus(options: StatusOptions): Promise<FunctionSt
     position = fn.layers.findIndex((a) => unversionedLayerArn(a) === record.layer);
     if (position >= 0) {
       try {
-        lv = await getLayerVersion(client, fn.layers[position]!);
+        lv = await readLayer(fn.layers[position]!);
       } catch (err) {
         if (!isReportable(err)) throw err;
         problems.push({ code: 'layer-unreadable', message: `cannot read the attached layer version ${fn.layers[position]} (${err.message}); its architecture and runtimes were not checked` });
@@ -49,7 +64,7 @@ export async function functionStatus(options: StatusOptions): Promise<FunctionSt
     for (let i = 0; i < fn.layers.length; i++) {
       let candidate: GetLayerVersionCommandOutput;
       try {
-        candidate = await getLayerVersion(client, fn.layers[i]!);
+        candidate = await readLayer(fn.layers[i]!);
       } catch (err) {
         // Another account's layer we may not read, or a deleted version: not ours to judge.
         if (!isReportable(err)) throw err;

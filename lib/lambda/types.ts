@@ -6,6 +6,7 @@
 import type { Arch } from '../constants';
 import type { AwsOptions } from './aws';
 import type { LambdaWarning } from './plan';
+import type { ListedVersion } from './read';
 
 /** Options of `publishLayer`. */
 export interface PublishOptions extends AwsOptions {
@@ -51,8 +52,15 @@ export interface InstrumentOptions extends AwsOptions {
   layerArn?: string;
   /** A layer ZIP to publish first (with `layerName`). */
   zip?: string;
-  /** The layer name to publish `zip` under. */
+  /**
+   * The layer name to publish `zip` under; without `zip` and `layerArn`: the layer to
+   * attach, its newest version built for the function's architecture (or `layerVersion`).
+   */
   layerName?: string;
+  /** With `layerName` alone: this version instead of the newest. */
+  layerVersion?: number;
+  /** Versions of `layerName` already listed (shared by the functions of one region in a run of many). */
+  versionCache?: Map<string, Promise<ListedVersion[]>>;
   /** Bucket for a `zip` above the direct-upload limit. */
   s3Bucket?: string;
   /**

@@ -152,6 +152,8 @@ export interface FaultProxy {
   rule: (req: ProxiedRequest, index: number) => ProxyAction;
   /** Rewrites a forwarded JSON answer (for example to report an update in progress). */
   rewrite?: (req: ProxiedRequest, body: unknown) => unknown;
+  /** Called when the answer to a request has been sent (or its connection closed). */
+  onFinish?: (req: ProxiedRequest) => void;
   stop(): Promise<void>;
 }
 
@@ -175,6 +177,7 @@ export async function startProxy(target: Moto): Promise<FaultProxy> {
     req.on('end', () => {
       const seen: ProxiedRequest = { method: req.method ?? 'GET', url: req.url ?? '/', body: Buffer.concat(chunks) };
       const index = proxy.seen.push(seen) - 1;
+      res.once('close', () => proxy.onFinish?.(seen));
       const action = proxy.rule(seen, index);
       if (action.kind === 'drop') {
         req.socket.destroy();

@@ -37,7 +37,10 @@ describe('usage errors name the flag and what it accepts, before any AWS call', 
     { args: ['lambda', 'publish', 'x.zip', '--layer-name', 'bad name!'], argument: 'layer-name', says: /^net-profiler: --layer-name "bad name!" is not a layer name/m },
     { args: ['lambda', 'publish', 'x.zip', '--layer-name', 'l', '--s3-bucket', 'Bad_Bucket'], argument: 's3-bucket', says: /^net-profiler: --s3-bucket "Bad_Bucket" is not an S3 bucket name/m },
     { args: ['lambda', 'instrument', 'fn', '--zip', 'x.zip'], argument: 'layer-name', says: /needs a layer name/ },
-    { args: ['lambda', 'instrument', 'fn'], argument: 'layer-arn', says: /give a layer ARN, or a ZIP with a layer name \(accepted: --layer-arn ARN, --zip ZIP --layer-name NAME\)/ },
+    { args: ['lambda', 'instrument', 'fn'], argument: 'layer-arn', says: /give a layer ARN, a layer name, or a ZIP with a layer name \(accepted: --layer-arn ARN, --layer-name NAME \[--layer-version N\], --zip ZIP --layer-name NAME\)/ },
+    { args: ['lambda', 'status'], argument: 'function', says: /no function selected \(accepted: FUNCTION\.\.\., --functions-regex RE, --all\)/ },
+    { args: ['lambda', 'status', '--all', '--functions-regex', 'a:b'], argument: 'functions-regex', says: /has a ':'; it matches function names, not ARNs/ },
+    { args: ['lambda', 'instrument', 'fn', '--layer-name', 'l', '--layer-version', '0'], argument: 'layer-version', says: /--layer-version is a version number/ },
   ];
   for (const t of cases) {
     it(`${t.args.slice(1).map((a) => (a === '' ? "''" : a)).join(' ')}`, () => {

@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as http from 'http';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { instrumentFunction, remoteZipSize, uninstrumentFunction } from '../../lib/lambda';
+import { instrumentFunction, listLayerVersions, listRegionFunctions, publishLayer, remoteZipSize, uninstrumentFunction } from '../../lib/lambda';
+import { lambdaClient } from '../../lib/lambda/aws';
 import { NetProfilerError } from '../../lib/errors';
 import { cliAsync, freePort, needMoto, startMoto, startProxy, type FaultProxy, type Moto } from '../helpers/moto';
 import { awsOpts, client, createFunction, createRole, makeZip, snapshot, tmpDir, writeLayer } from './fixtures';
@@ -314,6 +315,36 @@ describe.runIf(run)('faults against moto behind a proxy', () => {
       await big.close();
       reset();
     }
+  });
+
+  it('lists every page of layer versions and of functions (the SDK paginators), when the server pages', async () => {
+    reset();
+    // moto answers every list in one page: the proxy pages its answers by MaxItems and Marker, as Lambda does.
+    proxy.rewrite = (r, body) => {
+      const u = new URL(r.url, 'http://x');
+      const max = Number(u.searchParams.get('MaxItems') ?? 0);
+      const field = /\/layers\/[^/]+\/versions$/.test(u.pathname) ? 'LayerVersions' : /\/functions\/?$/.test(u.pathname) ? 'Functions' : undefined;
+      const b = body as Record<string, unknown[]>;
+      if (!field || !max || !Array.isArray(b[field])) return body;
+      const from = Number(u.searchParams.get('Marker') ?? 0);
+      const all = b[field]!;
+      return { ...b, [field]: all.slice(from, from + max), ...(from + max < all.length ? { NextMarker: String(from + max) } : { NextMarker: null }) };
+    };
+    for (let i = 0; i < 5; i++) await publishLayer({ ...awsOpts(moto), zip, layerName: 'np-pages' });
+    const pages = () => proxy.seen.filter((x) => x.url.includes('/layers/np-pages/versions')).length;
+    const all = await listLayerVersions(lambdaClient(awsOpts(moto, proxy.url)), 'np-pages', 2);
+    expect(all.map((v) => v.version)).toEqual([5, 4, 3, 2, 1]);
+    expect(pages()).toBe(3);
+    // instrument --zip takes the next version from every page.
+    const fn = await createFunction(c);
+    const dry = await instrumentFunction({ ...awsOpts(moto, proxy.url), functionName: fn, zip, layerName: 'np-pages', dryRun: true });
+    expect(dry.layersAfter).toEqual([`arn:aws:lambda:eu-central-1:123456789012:layer:np-pages:6`]);
+    // Every function of the region, over pages of 50.
+    for (let i = 0; i < 52; i++) await createFunction(c, { name: `np-page-fn-${i}` });
+    const fns = await listRegionFunctions(lambdaClient(awsOpts(moto, proxy.url)), 'eu-central-1');
+    expect(fns.filter((f) => f.FunctionName?.startsWith('np-page-fn-'))).toHaveLength(52);
+    expect(proxy.seen.filter((x) => /\/functions\/?\?/.test(x.url)).length).toBeGreaterThanOrEqual(2);
+    reset();
   });
 
   it('the emulator stopped mid-way: a clear error and exit 3', async () => {
