@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { TagResourceCommand, UntagResourceCommand, UpdateFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import type { Arch } from '../constants';
+import { type Arch, archOfLambda } from '../constants';
 import { badArgument } from '../errors';
 import { maskIfSecret, maskVariables } from '../secrets';
 import { AwsOptions, lambdaClient, retryConflicts, waitUpdated } from './aws';
@@ -123,7 +123,7 @@ export async function pickLayerVersion(
     throw new LambdaRefusal(
       'architecture-mismatch',
       `no version of layer ${layerName} in this region is built for ${architecture}${list.length ? ` (it has ${[...new Set(list.flatMap((x) => x.architectures))].join(', ') || 'no architecture'})` : ''}`,
-      `publish the ${architecture === 'x86_64' ? 'x64' : 'arm64'} layer under the same name: \`net-profiler lambda publish ZIP --layer-name ${layerName.replace(/^.*:layer:/, '')}\``,
+      `publish the ${archOfLambda(architecture) ?? architecture} layer under the same name: \`net-profiler lambda publish ZIP --layer-name ${layerName.replace(/^.*:layer:/, '')}\``,
     );
   }
   return v.layerVersionArn;

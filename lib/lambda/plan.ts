@@ -4,7 +4,7 @@
  * No AWS calls here, so every rule can be checked on its own.
  * @packageDocumentation
  */
-import { type Arch, isRuntime, LAMBDA_ARCHITECTURE, LAMBDA_LIMITS, RUNTIMES } from '../constants';
+import { type Arch, archOfLambda, isRuntime, LAMBDA_ARCHITECTURE, LAMBDA_LIMITS, RUNTIMES } from '../constants';
 import { quoteValue } from '../errors';
 import { maskIfSecret } from '../secrets';
 import { LambdaRefusal } from './errors';
@@ -165,7 +165,7 @@ export function planInstrument(input: {
     throw new LambdaRefusal(
       'architecture-mismatch',
       `${fn.name} runs on ${fn.architecture}, but the layer is built for ${lambdaArch(layer.arch)}`,
-      `build and publish the layer with --arch ${fn.architecture === 'x86_64' ? 'x64' : 'arm64'}`,
+      `build and publish the layer with --arch ${archOfLambda(fn.architecture) ?? fn.architecture}`,
     );
   }
   if (layer.arch === undefined) {

@@ -13,7 +13,7 @@ import {
   type GetLayerVersionCommandOutput,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import { type Arch, archOfLambda, INPUT_CAPS, LAMBDA_LIMITS } from '../constants';
+import { type Arch, archOfLambda, INPUT_CAPS, LAMBDA_ARCHITECTURE, LAMBDA_LIMITS } from '../constants';
 import { fileError, NetProfilerError } from '../errors';
 import { readFileCapped } from '../files';
 import { awsError, isNotFound } from './aws-errors';
@@ -44,7 +44,7 @@ export function facts(out: GetFunctionCommandOutput, functionName: string): Func
     name: c.FunctionName ?? functionName,
     ...(c.PackageType ? { packageType: c.PackageType } : {}),
     ...(c.Runtime ? { runtime: c.Runtime } : {}),
-    architecture: c.Architectures?.[0] ?? 'x86_64',
+    architecture: c.Architectures?.[0] ?? LAMBDA_ARCHITECTURE.x64,
     layers: (c.Layers ?? []).map((l) => l.Arn ?? '').filter(Boolean),
     variables: { ...(c.Environment?.Variables ?? {}) },
   };

@@ -6,7 +6,7 @@
 // instrument, field by field.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'child_process';
-import { CreateFunctionCommand, GetFunctionCommand, LambdaClient, PublishLayerVersionCommand, type Runtime } from '@aws-sdk/client-lambda';
+import { CreateFunctionCommand, GetFunctionCommand, LambdaClient, ListLayerVersionsCommand, PublishLayerVersionCommand, type Runtime } from '@aws-sdk/client-lambda';
 import { publishLayer } from '../../lib/lambda';
 import { BIN, ROOT } from '../helpers/cli';
 import { cliAsync, needMoto, startMoto, startProxy, type FaultProxy, type Moto, type ProxiedRequest } from '../helpers/moto';
@@ -299,6 +299,29 @@ describe.runIf(needMoto())('many functions in two regions, behind a fault proxy'
     expect(json(again).summary.failed).toBe(0);
   });
 
+  it('instrument --zip over a selection: published once per region, never in a dry run; the other architecture refused', async () => {
+    const picked = ['fleet-001', 'fleet-002', 'fleet-071', 'fleet-072'];
+    const publishes = () => proxy.seen.filter((x) => x.method === 'POST' && x.url.includes('/layers/fleet-zip/versions')).length;
+    const dry = await np(['instrument', ...picked, '--zip', armZip, '--layer-name', 'fleet-zip', '--dry-run', '--json']);
+    expect(dry.code).toBe(1);
+    expect(publishes()).toBe(0);
+    const r = await np(['instrument', ...picked, '--zip', armZip, '--layer-name', 'fleet-zip', '--json']);
+    expect(r.code, r.stderr).toBe(1);
+    // One version in each region (the proxy may have seen a retried request twice).
+    expect(publishes()).toBeGreaterThanOrEqual(2);
+    for (const region of [EU, US]) {
+      const versions = await clients[region]!.send(new ListLayerVersionsCommand({ LayerName: 'fleet-zip' }));
+      expect((versions.LayerVersions ?? []).map((v) => v.Version), region).toEqual([1]);
+    }
+    const doc = json(r);
+    expect(doc.summary).toEqual({ changed: 2, unchanged: 0, refused: 2, failed: 0 });
+    for (const res of doc.results) {
+      const f = fns.find((x) => arn(x) === res.function)!;
+      if (f.arch === 'x86_64') expect(res.refusal.code).toBe('architecture-mismatch');
+      else expect(res.layersAfter.at(-1)).toBe(`arn:aws:lambda:${f.region}:${ACCOUNT}:layer:fleet-zip:1`);
+    }
+  });
+
   it('uninstrument --all: every function exactly as it was before instrument, field by field', async () => {
     const r = await np(['uninstrument', '--all', '--json']);
     expect(r.code, r.stderr).toBe(0);
@@ -322,6 +345,17 @@ describe.runIf(needMoto())('many functions in two regions, behind a fault proxy'
     const missing = await np(['status', 'fleet-001', 'no-such-fleet-fn', '--json']);
     expect(missing.code).toBe(3);
     expect(json(missing).results.find((x: { function: string }) => x.function === 'no-such-fleet-fn')).toMatchObject({ ok: false, error: { code: 'function-not-found' } });
+  });
+
+  it('output for people: one line per function as it finishes, then the table and the counts', async () => {
+    const r = await np(['status', 'fleet-001', 'fleet-002', 'fleet-011']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines.slice(0, 3).sort()).toEqual(['status fleet-001 (eu-central-1): ok', 'status fleet-002 (eu-central-1): ok', 'status fleet-011 (eu-central-1): ok']);
+    expect(lines[4]).toMatch(/^FUNCTION +REGION +RESULT +DETAIL$/);
+    expect(lines.slice(5, 8).map((l) => l.split(/ +/).slice(0, 3).join(' '))).toEqual(['fleet-001 eu-central-1 unchanged', 'fleet-002 eu-central-1 unchanged', 'fleet-011 eu-central-1 unchanged']);
+    expect(r.stdout).toMatch(/\n0 changed, 3 unchanged, 0 refused, 0 failed\n$/);
+    expect(r.stderr).toBe('');
   });
 
   it('publish to several regions: one version per region', async () => {
