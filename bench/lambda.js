@@ -123,10 +123,11 @@ async function fleetBench(n) {
   const moto = await startMoto();
   const proxy = await countingProxy(moto.port);
   const motoUrl = `http://127.0.0.1:${moto.port}`;
-  const env = { ...process.env, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'eu-central-1', AWS_ENDPOINT_URL: proxy.url, AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', NO_COLOR: '1' };
+  const env = { ...process.env, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'eu-central-1', AWS_DEFAULT_REGION: 'eu-central-1', AWS_ENDPOINT_URL: proxy.url, AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', NO_COLOR: '1' };
   Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_EC2_METADATA_DISABLED: 'true' });
   try {
-    spawnSync('aws', ['iam', 'create-role', '--role-name', 'bench', '--assume-role-policy-document', '{}', '--endpoint-url', motoUrl], { env: { ...env, AWS_ENDPOINT_URL: motoUrl }, stdio: 'ignore' });
+    const role = spawnSync('aws', ['iam', 'create-role', '--role-name', 'bench', '--assume-role-policy-document', '{"Version":"2012-10-17","Statement":[]}', '--endpoint-url', motoUrl], { env: { ...env, AWS_ENDPOINT_URL: motoUrl }, encoding: 'utf8' });
+    if (role.status !== 0) throw new Error(`aws iam create-role failed: ${role.stderr}`);
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'np-bench-'));
     const built = await buildLayer({ release: path.join(root, 'examples/release'), arch: 'arm64', outDir: tmp });
     const layer = await publishLayer({ region: 'eu-central-1', endpointUrl: motoUrl, zip: built.layerZip, layerName: 'bench-np', quietSdk: true });
