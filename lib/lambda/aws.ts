@@ -61,15 +61,18 @@ interface Token {
   getRetryCount(): number;
   getRetryDelay(): number;
   getRetryCost(): number | undefined;
+  /** Tries that failed for a transient reason so far. */
+  transient?: number;
 }
 
-const token = (count: number, delay: number): Token => ({ getRetryCount: () => count, getRetryDelay: () => delay, getRetryCost: () => undefined });
+const token = (count: number, delay: number, transient = 0): Token => ({ getRetryCount: () => count, getRetryDelay: () => delay, getRetryCost: () => undefined, transient });
 
 /**
  * The SDK retry strategy (the SDK's `RetryStrategyV2` interface) of docs/lambda.md:
- * throttling retried up to `maxAttempts` tries, transient failures up to 3, with
- * exponential backoff and full jitter, never shorter than the server's `Retry-After`
- * (up to 20 s). No shared quota: one throttled function must not stop the others' retries.
+ * up to `maxAttempts` tries in all, of which at most 3 may fail for a transient reason
+ * (network, HTTP 5xx); any other answer is not retried. Exponential backoff with full
+ * jitter, never shorter than the server's `Retry-After` (up to 20 s). No shared quota:
+ * one throttled function must not stop the others' retries.
  */
 export function retryStrategy(maxAttempts: number, onRetry?: (errorType: string) => void) {
   return {
@@ -77,13 +80,15 @@ export function retryStrategy(maxAttempts: number, onRetry?: (errorType: string)
     acquireInitialRetryToken: async () => token(0, 0),
     refreshRetryTokenForRetry: async (previous: Token, info: RetryErrorInfo): Promise<Token> => {
       const tries = previous.getRetryCount() + 1;
-      const limit = info.errorType === 'THROTTLING' ? maxAttempts : info.errorType === 'CLIENT_ERROR' ? 1 : Math.min(maxAttempts, TRANSIENT_ATTEMPTS);
-      if (tries >= limit) throw new Error('No retry token available');
-      const base = info.errorType === 'THROTTLING' ? THROTTLE_BASE_MS : 100;
-      let delay = Math.random() * Math.min(MAX_BACKOFF_MS, base * 2 ** (tries - 1));
+      const throttled = info.errorType === 'THROTTLING';
+      const transient = (previous.transient ?? 0) + (throttled ? 0 : 1);
+      if (info.errorType === 'CLIENT_ERROR' || tries >= maxAttempts || transient >= TRANSIENT_ATTEMPTS) throw new Error('No retry token available');
+      const base = throttled ? THROTTLE_BASE_MS : 100;
+      const n = throttled ? tries - transient : transient;
+      let delay = Math.random() * Math.min(MAX_BACKOFF_MS, base * 2 ** Math.max(0, n - 1));
       if (info.retryAfterHint instanceof Date) delay = Math.max(delay, Math.min(MAX_BACKOFF_MS, info.retryAfterHint.getTime() - Date.now()));
       onRetry?.(info.errorType);
-      return token(tries, Math.max(0, Math.round(delay)));
+      return token(tries, Math.max(0, Math.round(delay)), transient);
     },
     recordSuccess: () => undefined,
   };

@@ -45,7 +45,8 @@ export async function readLayerInfo(zipPath: string): Promise<LayerInfo> {
   let zipBytes: number;
   try {
     const st = await fs.promises.stat(zipPath);
-    if (!st.isFile()) throw Object.assign(new Error('not a file'), { code: st.isDirectory() ? 'EISDIR' : 'EINVAL' });
+    // A folder is refused here; a device or a pipe goes to the ZIP reader, which caps what it reads.
+    if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
     zipBytes = st.size;
   } catch (err) {
     throw fileError(err, zipPath);

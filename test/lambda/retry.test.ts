@@ -30,6 +30,18 @@ describe('the retry strategy', () => {
     expect(await tries('THROTTLING', 3)).toHaveLength(2);
   });
 
+  it('counts transient failures on their own: throttling between them does not use them up', async () => {
+    const s = retryStrategy(8);
+    let t = await s.acquireInitialRetryToken();
+    for (const errorType of ['TRANSIENT', 'THROTTLING', 'THROTTLING', 'TRANSIENT'] as const) t = await s.refreshRetryTokenForRetry(t, { errorType });
+    expect(t.getRetryCount()).toBe(4);
+    await expect(s.refreshRetryTokenForRetry(t, { errorType: 'TRANSIENT' })).rejects.toThrow();
+    // Eight tries in all, whatever the mix.
+    let u = await s.acquireInitialRetryToken();
+    for (const errorType of ['TRANSIENT', 'THROTTLING', 'THROTTLING', 'THROTTLING', 'THROTTLING', 'THROTTLING', 'TRANSIENT'] as const) u = await s.refreshRetryTokenForRetry(u, { errorType });
+    await expect(s.refreshRetryTokenForRetry(u, { errorType: 'THROTTLING' })).rejects.toThrow();
+  });
+
   it('backs off exponentially with full jitter, within the cap', async () => {
     const runs = await Promise.all(Array.from({ length: 200 }, () => tries('THROTTLING')));
     for (let k = 0; k < 7; k++) {
