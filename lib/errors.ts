@@ -123,19 +123,20 @@ export interface Issue {
 /**
  * A refusal with several issues: a refused layer build (every error of the release at
  * once) or a ZIP that cannot be read safely. The CLI prints it as
- * `{"ok": false, "errors": […], "warnings": […]}`. Nothing was written.
+ * `{"ok": false, "errors": […], "warnings": […]}` (without `warnings` when it has none by
+ * nature, as for an unsafe ZIP). Nothing was written.
  */
 export class IssuesError<C extends string = string> extends NetProfilerError<C> {
   /** Every error found, in a stable order. */
   readonly errors: Issue[];
-  /** Warnings found on the way. */
-  readonly warnings: Issue[];
+  /** Warnings found on the way; undefined for refusals that have none by nature (an unsafe ZIP). */
+  readonly warnings?: Issue[];
 
-  constructor(code: C, message: string, errors: Issue[], warnings: Issue[] = [], options: NetProfilerErrorOptions = {}) {
+  constructor(code: C, message: string, errors: Issue[], warnings?: Issue[], options: NetProfilerErrorOptions = {}) {
     super(code, message, options);
     this.name = 'IssuesError';
     this.errors = errors;
-    this.warnings = warnings;
+    if (warnings !== undefined) this.warnings = warnings;
   }
 }
 

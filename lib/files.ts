@@ -31,32 +31,21 @@ function tooLarge(file: string, cap: number, what: string): NetProfilerError<'in
  * @throws NetProfilerError `input-too-large` or `fs-*`
  */
 export async function readFileCapped(file: string, cap: number, what: string): Promise<Buffer> {
-  let fh: fs.promises.FileHandle;
+  const chunks: Buffer[] = [];
+  let total = 0;
   try {
-    fh = await fs.promises.open(file, 'r');
-  } catch (err) {
-    throw fileError(err, file, 'read');
-  }
-  try {
-    const st = await fh.stat();
-    if (st.isDirectory()) throw fileError(Object.assign(new Error('EISDIR'), { code: 'EISDIR' }), file, 'read');
+    const st = await fs.promises.stat(file);
+    if (st.isDirectory()) throw Object.assign(new Error('EISDIR'), { code: 'EISDIR' });
     if (st.isFile() && st.size > cap) throw tooLarge(file, cap, what);
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const buf = Buffer.allocUnsafe(Math.min(CHUNK, cap + 1 - total));
-      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
-      if (bytesRead === 0) break;
-      total += bytesRead;
+    for await (const chunk of fs.createReadStream(file, { highWaterMark: CHUNK })) {
+      total += (chunk as Buffer).length;
       if (total > cap) throw tooLarge(file, cap, what);
-      chunks.push(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
+      chunks.push(chunk as Buffer);
     }
-    return Buffer.concat(chunks, total);
   } catch (err) {
     throw fileError(err, file, 'read');
-  } finally {
-    await fh.close().catch(() => undefined);
   }
+  return Buffer.concat(chunks, total);
 }
 
 /** The synchronous form of {@link readFileCapped}. */

@@ -13,6 +13,8 @@ pkgs=(
   libdeflate-dev libdeflate-dev:arm64
   dash shellcheck jq zip unzip
   bsdutils  # script(1): the progress tests run the CLI on a pseudo-terminal
+  chromium  # the HTML report tests drive it with playwright-core
+  libssl3:arm64  # OpenSSL for the arm64 .NET test program under qemu (test/dotnet)
 )
 
 if ! dpkg --print-foreign-architectures | grep -qx arm64; then
@@ -30,5 +32,11 @@ if ! python3 -c 'import moto, flask' >/dev/null 2>&1; then
 fi
 if ! command -v aws >/dev/null 2>&1; then
   echo "install-system-deps: the AWS CLI (v1 or v2) is missing (pip install awscli, or Debian's awscli)" >&2
+  [ "${CI:-}" = "true" ] && exit 1
+fi
+# The .NET tests (test/dotnet) build their stand-ins with the .NET SDK, which this
+# machine kind has on PATH; NuGet packages come from its configured source.
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "install-system-deps: the .NET SDK (dotnet) is missing; the .NET tests need it (docs/dotnet.md)" >&2
   [ "${CI:-}" = "true" ] && exit 1
 fi

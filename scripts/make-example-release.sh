@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Makes examples/release/: a small stand-in profiler release (layer.md "Inputs"), from
+# Makes examples/release/: a small stand-in profiler release (docs/layer.md, "Release inputs"), from
 # tools on these machines, so `net-profiler layer build examples/release --arch arm64`
 # works on a fresh clone. Real ELF shared objects for both arches (gcc and
 # aarch64-linux-gnu-gcc) and real CLI assemblies (scripts/make-cli-assembly.js; no IL

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 'use strict';
 // Writes the hostile-ZIP corpus (test/corpus/zip_reader/): one small ZIP per refusal of
-// layer.md "Reading ZIPs", plus a few good ones from other writers' shapes. They seed the
-// zip_reader fuzz target and are each checked by test/layer/hostile.test.ts (refused,
+// docs/layer.md, "Reading ZIPs", plus a few good ones from other writers' shapes. They seed the
+// zip_reader fuzz target and are each checked by test/layer/zip.test.ts (refused,
 // entry named, nothing written). Deterministic; re-run only to change the corpus.
 //
 // The other writers' ZIPs of the corpus were made once with those tools (they hold
@@ -23,7 +23,8 @@ function u16(v) { const b = Buffer.alloc(2); b.writeUInt16LE(v); return b; }
 function u32(v) { const b = Buffer.alloc(4); b.writeUInt32LE(v >>> 0); return b; }
 
 // e: {name, data, method, mode, dir, crc, csize, usize, flags, madeBy, localName, localCsize,
-//     localCrc, localMethod, descriptor, offset (override), extraLocal, extraCentral}
+//     localCrc, localMethod, descriptor, offset (override), comment (the entry's, in the
+//     central directory)}; opts: {count, cdSize, cdOffset, comment (the archive's)}
 function zip(entries, opts = {}) {
   const parts = [];
   let off = 0;
@@ -52,16 +53,18 @@ function zip(entries, opts = {}) {
       off += rec.reduce((n, b) => n + b.length, 0);
     }
     const mode = e.mode ?? (e.dir ? 0o40755 : 0o100644);
+    const comment = Buffer.from(e.comment ?? '', 'utf8');
     cds.push(Buffer.concat([
       u32(0x02014b50), u16(e.madeBy ?? 0x0314), u16(20), u16(flags | (desc ? 8 : 0)), u16(method), u32(0),
-      u32(crc), u32(csize), u32(usize), u16(name.length), u16(0), u16(0), u16(0), u16(0),
-      u32((mode << 16) >>> 0), u32(offset), name,
+      u32(crc), u32(csize), u32(usize), u16(name.length), u16(0), u16(comment.length), u16(0), u16(0),
+      u32((mode << 16) >>> 0), u32(offset), name, comment,
     ]));
   }
   const cd = Buffer.concat(cds);
   const count = opts.count ?? entries.length;
+  const comment = Buffer.from(opts.comment ?? '', 'utf8');
   const eocd = Buffer.concat([
-    u32(0x06054b50), u16(0), u16(0), u16(count), u16(count), u32(opts.cdSize ?? cd.length), u32(opts.cdOffset ?? off), u16(0),
+    u32(0x06054b50), u16(0), u16(0), u16(count), u16(count), u32(opts.cdSize ?? cd.length), u32(opts.cdOffset ?? off), u16(comment.length), comment,
   ]);
   return Buffer.concat([...parts, cd, eocd]);
 }
@@ -78,6 +81,16 @@ cases['drive.zip'] = zip([{ name: 'C:/evil.txt', data: 'x' }]);
 cases['backslash.zip'] = zip([{ name: 'a\\..\\evil.txt', data: 'x' }]);
 cases['nul.zip'] = zip([{ name: 'a\0.txt', data: 'x' }]);
 cases['duplicate.zip'] = zip([{ name: 'a/b.txt', data: 'x' }, { name: 'a/./b.txt', data: 'y' }]);
+cases['duplicate-empty-segment.zip'] = zip([{ name: 'a/b.txt', data: 'x' }, { name: 'a//b.txt', data: 'y' }]);
+// entry comments on every entry (and an archive comment): the reader must step over them
+cases['good-entry-comments.zip'] = zip(
+  [
+    { name: 'd/', dir: true, comment: 'a folder' },
+    { name: 'd/one.txt', data: 'one\n'.repeat(50), method: 8, comment: 'the first file, deflated' },
+    { name: 'd/two.txt', data: 'two\n', comment: 'ü: a UTF-8 comment' },
+  ],
+  { comment: 'archive comment' },
+);
 cases['symlink.zip'] = zip([{ name: 'link', data: '/etc/passwd', mode: 0o120777 }]);
 cases['fifo.zip'] = zip([{ name: 'fifo', data: '', mode: 0o10644 }]);
 cases['encrypted.zip'] = zip([{ ...hello, flags: 1 }]);

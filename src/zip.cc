@@ -1,8 +1,9 @@
 // Glue for native/zip: the deterministic layer ZIP writer and the hostile-ZIP reader.
 // Batches cross the boundary (many entries per call); compression and verification run
-// as async work on Node's pool. Reader refusals come back as {error: {code, entry,
-// message}} values rather than exceptions, so callers (and the arm64 smoke run, where a
-// thrown JS exception hangs V8 under qemu) never need try/catch for hostile input.
+// as async work on Node's pool. Failures are reported the one way every glue file does:
+// a thrown (or, for async work, rejected) JS Error with a stable `code`; a reader
+// refusal also carries the `entry` at fault ("" when the fault is archive-wide). The
+// caps are parameters: the caller passes the unzipped-total cap on every read.
 #include <memory>
 
 #include "glue.h"
@@ -38,26 +39,23 @@ std::string StrProp(Napi::Object o, const char* key) {
   return v.As<Napi::String>().Utf8Value();
 }
 
+// limits: {maxUnzippedBytes (required), maxRatio?, ratioMinSize?}
 np::zip::Limits LimitsArg(const Napi::CallbackInfo& info, size_t i) {
-  np::zip::Limits l;
-  if (info.Length() > i && info[i].IsObject()) {
-    auto o = info[i].As<Napi::Object>();
-    l.max_total = U64Prop(o, "maxUnzippedBytes", l.max_total);
-    l.max_ratio = static_cast<uint32_t>(U64Prop(o, "maxRatio", l.max_ratio));
-    l.ratio_min_size = U64Prop(o, "ratioMinSize", l.ratio_min_size);
-    if (l.max_ratio == 0) throw Napi::TypeError::New(info.Env(), "maxRatio must be at least 1");
-  }
+  if (info.Length() <= i || !info[i].IsObject() || !info[i].As<Napi::Object>().Get("maxUnzippedBytes").IsNumber())
+    throw Napi::TypeError::New(info.Env(), "limits must be an object with maxUnzippedBytes");
+  auto o = info[i].As<Napi::Object>();
+  np::zip::Limits l(U64Prop(o, "maxUnzippedBytes"));
+  l.max_ratio = static_cast<uint32_t>(U64Prop(o, "maxRatio", l.max_ratio));
+  l.ratio_min_size = U64Prop(o, "ratioMinSize", l.ratio_min_size);
+  if (l.max_ratio == 0) throw Napi::TypeError::New(info.Env(), "maxRatio must be at least 1");
   return l;
 }
 
-Napi::Object ErrorValue(Napi::Env env, const np::zip::ZipError& e) {
-  auto err = Napi::Object::New(env);
-  err.Set("code", e.code());
-  err.Set("entry", e.entry());
-  err.Set("message", e.what());
-  auto r = Napi::Object::New(env);
-  r.Set("error", err);
-  return r;
+// A reader refusal as a JS Error: code, message and the entry at fault.
+Napi::Error RefusalError(Napi::Env env, const np::zip::ZipError& e) {
+  Napi::Error err = np::glue::MakeError(env, e);
+  err.Set("entry", Napi::String::New(env, e.entry()));
+  return err;
 }
 
 Napi::Object EntryValue(Napi::Env env, const np::zip::Entry& e) {
@@ -91,7 +89,8 @@ Napi::Object DirectoryValue(Napi::Env env, const np::zip::Directory& d) {
   return o;
 }
 
-// zipCompress(items, level, dosDateTime) -> Promise<{records: Buffer, entries: [...]}>
+// zipCompress(items, level, dosDateTime) -> Promise<{records: Buffer, entries: [{crc32,
+// compressedSize, size, method, recordBytes}]}>: the records laid out one after the other.
 // item: {name, mode, dir?, data?: Uint8Array} or a copied entry {name, mode, raw: Uint8Array,
 // crc32, size, method}.
 Napi::Value ZipCompress(const Napi::CallbackInfo& info) {
@@ -125,6 +124,7 @@ Napi::Value ZipCompress(const Napi::CallbackInfo& info) {
   struct Result {
     std::vector<uint8_t> bytes;
     std::vector<np::zip::Record> meta;
+    std::vector<uint64_t> sizes;  // bytes of each record (local header + data)
   };
   return np::glue::PromiseWorker<Result>::Start(
       env,
@@ -133,6 +133,7 @@ Napi::Value ZipCompress(const Napi::CallbackInfo& info) {
         r.meta.reserve(items->size());
         for (auto& it : *items) {
           auto rec = np::zip::MakeRecord(it, level, dos);
+          r.sizes.push_back(rec.bytes.size());
           if (r.bytes.empty()) r.bytes = std::move(rec.bytes);
           else r.bytes.insert(r.bytes.end(), rec.bytes.begin(), rec.bytes.end());
           rec.bytes.clear();
@@ -150,6 +151,7 @@ Napi::Value ZipCompress(const Napi::CallbackInfo& info) {
           e.Set("compressedSize", static_cast<double>(r.meta[i].compressed));
           e.Set("size", static_cast<double>(r.meta[i].uncompressed));
           e.Set("method", r.meta[i].method);
+          e.Set("recordBytes", static_cast<double>(r.sizes[i]));
           entries.Set(static_cast<uint32_t>(i), e);
         }
         out.Set("entries", entries);
@@ -189,7 +191,8 @@ Napi::Value ZipDosDateTime(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), np::zip::DosDateTime(static_cast<int64_t>(info[0].As<Napi::Number>().DoubleValue())));
 }
 
-// zipReadTail(tail, fileSize, limits?) -> directory | {complete: false, needBytesFrom} | {error}
+// zipReadTail(tail, fileSize, limits) -> directory | {complete: false, needBytesFrom};
+// throws the refusal.
 Napi::Value ZipReadTail(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return np::glue::Guard(env, [&]() -> Napi::Value {
@@ -206,7 +209,7 @@ Napi::Value ZipReadTail(const Napi::CallbackInfo& info) {
       }
       return DirectoryValue(env, r.dir);
     } catch (const np::zip::ZipError& e) {
-      return ErrorValue(env, e);
+      throw RefusalError(env, e);
     }
   });
 }
@@ -217,7 +220,7 @@ struct VerifyResult {
   std::unique_ptr<np::zip::ZipError> error;
 };
 
-// zipVerify(zip, limits?) -> Promise<directory (with dataOffset) | {error}>
+// zipVerify(zip, limits) -> Promise<directory (with dataOffset)>; rejects with the refusal.
 Napi::Value ZipVerify(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto zip = BytesArg(info, 0, "zip");
@@ -235,7 +238,7 @@ Napi::Value ZipVerify(const Napi::CallbackInfo& info) {
         return r;
       },
       [](Napi::Env env, VerifyResult& r) -> Napi::Value {
-        if (!r.ok) return ErrorValue(env, *r.error);
+        if (!r.ok) throw RefusalError(env, *r.error);
         return DirectoryValue(env, r.dir);
       },
       {info[0]});
@@ -246,7 +249,7 @@ struct ExtractResult {
   std::unique_ptr<np::zip::ZipError> error;
 };
 
-// zipExtract(zip, entries) -> Promise<Buffer[] | {error}>; entries from zipVerify.
+// zipExtract(zip, entries) -> Promise<Buffer[]>; entries from zipVerify; rejects with the refusal.
 Napi::Value ZipExtract(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto zip = BytesArg(info, 0, "zip");
@@ -276,7 +279,7 @@ Napi::Value ZipExtract(const Napi::CallbackInfo& info) {
         return r;
       },
       [](Napi::Env env, ExtractResult& r) -> Napi::Value {
-        if (r.error) return ErrorValue(env, *r.error);
+        if (r.error) throw RefusalError(env, *r.error);
         auto out = Napi::Array::New(env, r.data.size());
         for (size_t i = 0; i < r.data.size(); ++i) out.Set(static_cast<uint32_t>(i), ToBuffer(env, std::move(r.data[i])));
         return out;

@@ -7,6 +7,8 @@ import type { CommandContext, FlagSpec } from './framework';
 import { defineCommand, Exit, formatBytes, jsonFlag, printJson, progressLine, UsageError } from './framework';
 import { checkLambda, convert, spanBatchesOf, summarize } from '../dump';
 import type { Diagnostic, DumpFormat, DumpSource, ReadOptions, Signal, Span } from '../dump';
+import { reportCommand, runTree, treeFlags } from './report';
+import { dumpSendCommand } from './dump-send';
 
 const FORMATS = ['auto', 'nptb', 'otlp-jsonl', 'collector-proto', 'otlp-proto'] as const;
 const SIGNALS = ['traces', 'metrics', 'logs'] as const;
@@ -97,6 +99,7 @@ const spansCmd = defineCommand('dump', {
     trace: { type: 'string', value: 'ID', description: 'only the spans of this trace (32 hex digits)' },
     json: { type: 'boolean', description: 'print one JSON array' },
     jsonl: { type: 'boolean', description: 'print one JSON object per line' },
+    ...treeFlags,
     ...common,
   },
   exclusive: [['json', 'jsonl']],
@@ -104,6 +107,7 @@ const spansCmd = defineCommand('dump', {
     const { json, jsonl, trace: traceId } = ctx.flags;
     if (traceId !== undefined && !/^[0-9a-fA-F]{32}$/.test(traceId)) throw new UsageError(`--trace ${JSON.stringify(traceId.slice(0, 40))} is not a trace id (32 hex digits)`, 'trace');
     const { source, name, options, done } = readOptions(ctx, json || jsonl);
+    if (ctx.flags.tree || ctx.flags.invocation !== undefined) return runTree(ctx, source, name, options, done);
     const diags: Diagnostic[] = [];
     options.onDiagnostic = (d) => diags.push(d);
     const write = async (s: string) => {
@@ -194,4 +198,4 @@ const checkCmd = defineCommand('dump', {
 });
 
 /** The commands of `net-profiler dump …`, in the order its help lists them. */
-export const commands = [summaryCmd, spansCmd, convertCmd, checkCmd];
+export const commands = [summaryCmd, spansCmd, convertCmd, checkCmd, reportCommand, dumpSendCommand];

@@ -28,6 +28,8 @@ export interface FailureOutput {
   usage?: string;
   /** The environment (for `NET_PROFILER_DEBUG`). */
   env?: NodeJS.ProcessEnv;
+  /** The flags of the command that failed: an SDK `bad-argument` about one is said as `--flag: …`. */
+  flags?: readonly string[];
 }
 
 function exitOf(e: NetProfilerError): number {
@@ -49,6 +51,10 @@ export function writeFailure(out: FailureOutput, err: unknown): number {
     return 70;
   }
   const code = exitOf(e);
+  if (e.code === 'bad-argument' && e.argument && out.flags?.includes(e.argument) && !e.message.includes(`--${e.argument}`)) {
+    e = new NetProfilerError(e.code, `--${e.argument}: ${e.message}`, { kind: e.kind, argument: e.argument, ...(e.fix ? { fix: e.fix } : {}) });
+  }
+  if (!(e instanceof NetProfilerError)) return code;
   if (e instanceof RefusalError) {
     if (out.json) printJson(out, { ok: false, refusal: { code: e.code, message: e.message, ...(e.fix ? { fix: e.fix } : {}) } });
     else {
@@ -59,22 +65,22 @@ export function writeFailure(out: FailureOutput, err: unknown): number {
     return code;
   }
   if (e instanceof IssuesError) {
-    if (out.json) printJson(out, { ok: false, errors: e.errors, warnings: e.warnings });
+    if (out.json) printJson(out, { ok: false, errors: e.errors, ...(e.warnings ? { warnings: e.warnings } : {}) });
     else {
       for (const [list, severity] of [
         [e.errors, 'error'],
-        [e.warnings, 'warning'],
+        [e.warnings ?? [], 'warning'],
       ] as const) {
         for (const i of list) {
-          const where = i.file ?? i.entry ?? e.file ?? '';
+          const where = i.file ?? e.file ?? '';
           const line = typeof i.line === 'number' ? i.line : undefined;
           const column = typeof i.column === 'number' ? i.column : undefined;
           out.stderr.write(
-            formatFindings(where, [{ severity, code: i.code, message: i.entry && i.file ? `${i.entry}: ${i.message}` : i.message, ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}), ...(i.fix ? { fix: i.fix } : {}) }], false),
+            formatFindings(where, [{ severity, code: i.code, message: i.message, ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}), ...(i.fix ? { fix: i.fix } : {}) }], false),
           );
         }
       }
-      out.stderr.write(`${PROG}: ${e.message}\n`);
+      if (e.errors.length !== 1 || e.errors[0]!.message !== e.message) out.stderr.write(`${PROG}: ${e.message}\n`);
     }
     return code;
   }

@@ -379,73 +379,10 @@ function parseArgsError(cmd: CommandSpec, err: Error & { code?: string }): Usage
     const guess = closest(given.replace(/^-+/, '').split('=')[0]!, known);
     return new UsageError(`unknown flag ${quoteValue(given)}${guess ? `; did you mean --${guess}?` : ''}`);
   }
+  const noValue = /^Option '--([^' ]+)[^']*' does not take an argument/.exec(first);
+  if (noValue) return new UsageError(`--${noValue[1]} takes no value`, noValue[1]);
   return new UsageError(first.replace(/^Option '([^']*)'/, 'flag $1'));
 }
 
-/** A finding as the CLI prints it. */
-export interface PrintableFinding {
-  severity: 'error' | 'warning';
-  code: string;
-  message: string;
-  line?: number;
-  column?: number;
-  fix?: string;
-}
-
-/** Formats findings as `FILE:LINE:COL: error CODE: message` with the fix indented below. */
-export function formatFindings(file: string, findings: readonly PrintableFinding[], color: boolean): string {
-  const red = (s: string) => (color ? `\x1b[31m${s}\x1b[0m` : s);
-  const yellow = (s: string) => (color ? `\x1b[33m${s}\x1b[0m` : s);
-  const dim = (s: string) => (color ? `\x1b[2m${s}\x1b[0m` : s);
-  let out = '';
-  for (const f of findings) {
-    const where = f.line !== undefined ? `${file}:${f.line}:${f.column ?? 1}` : file;
-    const sev = f.severity === 'error' ? red('error') : yellow('warning');
-    out += `${where}: ${sev} ${f.code}: ${f.message}\n`;
-    if (f.fix) out += `    ${dim('fix:')} ${f.fix}\n`;
-  }
-  return out;
-}
-
-/** Writes one JSON document (and a newline) to stdout. */
-export function printJson(ctx: Pick<CommandContext, 'stdout'>, doc: unknown): void {
-  ctx.stdout.write(JSON.stringify(doc, null, 2) + '\n');
-}
-
-/** `1 file`, `2 files`: a count with the right form of its noun. */
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
-/**
- * A progress line on stderr, redrawn in place; a no-op unless `ctx.progress`.
- * Call `done()` to clear it.
- */
-export function progressLine(ctx: Pick<CommandContext, 'stderr' | 'progress'>, label: string) {
-  let last = 0;
-  return {
-    update(done: number, total?: number) {
-      if (!ctx.progress) return;
-      const now = Date.now();
-      if (now - last < 100 && (total === undefined || done < total)) return;
-      last = now;
-      const pct = total ? ` ${Math.floor((done / total) * 100)}%` : '';
-      ctx.stderr.write(`\r\x1b[K${label}${pct} (${formatBytes(done)}${total ? ` of ${formatBytes(total)}` : ''})`);
-    },
-    done() {
-      if (ctx.progress) ctx.stderr.write('\r\x1b[K');
-    },
-  };
-}
-
-/** 1536 → "1.5 KiB". */
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let i = 0;
-  let v = n;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`;
-}
+export { formatBytes, formatFindings, plural, printJson, progressLine } from './output';
+export type { PrintableFinding } from './output';

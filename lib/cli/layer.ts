@@ -1,14 +1,16 @@
 /**
- * The `layer` command group (`cli.md`).
+ * The `layer` command group (docs/layer.md, "Command line"). The commands pass their
+ * values to the SDK, which validates them; failures are thrown and written by the
+ * framework's one failure writer, except the hostile-ZIP refusal, whose document
+ * (`{"ok": false, "errors": [{"code", "entry", "message"}]}`, no `warnings`) is the
+ * contract's own shape.
  * @packageDocumentation
  */
 import * as path from 'path';
-import { NetProfilerError } from '../errors';
-import { buildLayer, inspectLayer, rebuildLayer, unpackZip, ZipRefusedError } from '../layer';
-import type { BuildLayerRefusal, BuildMessage, InspectLayerResult } from '../layer';
-import type { LayerArch, LayerRuntime } from '../layer';
-import { CommandContext, defineCommand, Exit, formatBytes, formatFindings, jsonFlag, printJson, progressLine, UsageError } from './framework';
-import { ARCHES, RUNTIMES } from '../constants';
+import { ARCHES, LAMBDA_LIMITS, RUNTIMES } from '../constants';
+import { buildLayer, inspectLayer, rebuildLayer, unpackZip } from '../layer';
+import type { BuildMessage, InspectLayerResult } from '../layer';
+import { CommandContext, defineCommand, Exit, formatBytes, formatFindings, jsonFlag, plural, printJson, progressLine } from './framework';
 
 function json(ctx: CommandContext<{ json: boolean }>): boolean {
   return ctx.flags.json;
@@ -20,24 +22,6 @@ function printMessages(ctx: CommandContext<unknown>, msgs: BuildMessage[], sever
       formatFindings(m.file, [{ severity, code: m.code, message: m.message, ...(m.line !== undefined ? { line: m.line } : {}), ...(m.column !== undefined ? { column: m.column } : {}), ...(m.fix ? { fix: m.fix } : {}) }], false),
     );
   }
-}
-
-function refusal(ctx: CommandContext<{ json: boolean }>, r: BuildLayerRefusal, what: string): number {
-  if (json(ctx)) printJson(ctx, r);
-  else {
-    printMessages(ctx, r.errors, 'error');
-    printMessages(ctx, r.warnings, 'warning');
-    ctx.stderr.write(`net-profiler: ${what} refused (${r.errors.length} error${r.errors.length === 1 ? '' : 's'}); nothing was written\n`);
-  }
-  return Exit.failed;
-}
-
-/** A ZIP that cannot be read safely: exit 1 with the `{ok: false, errors}` document. */
-function zipRefused(ctx: CommandContext<{ json: boolean }>, err: unknown): number {
-  if (!(err instanceof ZipRefusedError)) throw err;
-  if (json(ctx)) printJson(ctx, { ok: false, errors: [{ code: err.code, entry: err.entry, message: err.message }] });
-  else ctx.stderr.write(`net-profiler: ${err.file ?? ''}: error ${err.code}: ${err.message}\n`);
-  return Exit.failed;
 }
 
 const build = defineCommand('layer', {
@@ -55,24 +39,21 @@ const build = defineCommand('layer', {
   },
   async run(ctx) {
     const { arch, runtime: runtimes, level, settings } = ctx.flags;
-    if (level !== undefined && (level < 0 || level > 12)) throw new UsageError(`--level must be an integer from 0 to 12, not ${level}`, 'level');
     const progress = progressLine(ctx, 'compressing');
     const r = await buildLayer({
       release: ctx.args[0]!,
-      arch: arch as LayerArch,
-      ...(runtimes.length ? { runtimes: runtimes as LayerRuntime[] } : {}),
+      arch,
+      ...(runtimes.length ? { runtimes } : {}),
       ...(settings !== undefined ? { settings } : {}),
       outDir: ctx.flags.out ?? '.',
       ...(level !== undefined ? { level } : {}),
       onProgress: (d, t) => progress.update(d, t),
-    });
-    progress.done();
-    if (!r.ok) return refusal(ctx, r, 'build');
+    }).finally(() => progress.done());
     if (json(ctx)) printJson(ctx, r);
     else {
       printMessages(ctx, r.warnings, 'warning');
       ctx.stdout.write(
-        `layer ${r.version} linux-${r.arch} (${r.runtimes.join(', ')}): ${r.entries} entries, ${formatBytes(r.unzippedBytes)} unzipped\n` +
+        `layer ${r.version} linux-${r.arch} (${r.runtimes.join(', ')}): ${plural(r.entries, 'entry', 'entries')}, ${formatBytes(r.unzippedBytes)} unzipped\n` +
           `  layer ZIP    ${r.layerZip}\n  package ZIP  ${r.packageZip}\n  sha256       ${r.sha256}\n`,
       );
     }
@@ -88,14 +69,12 @@ const rebuild = defineCommand('layer', {
   flags: { ...jsonFlag },
   async run(ctx) {
     const progress = progressLine(ctx, 'compressing');
-    const r = await rebuildLayer(ctx.args[0]!, { onProgress: (d, t) => progress.update(d, t) });
-    progress.done();
-    if (!r.ok) return refusal(ctx, r, 'rebuild');
+    const r = await rebuildLayer(ctx.args[0]!, { onProgress: (d, t) => progress.update(d, t) }).finally(() => progress.done());
     if (json(ctx)) printJson(ctx, r);
     else {
       printMessages(ctx, r.warnings, 'warning');
       ctx.stdout.write(
-        `rebuilt ${r.layerZip}: ${r.entries} entries (${r.changed.length} changed${r.changed.length ? `: ${r.changed.join(', ')}` : ''}), sha256 ${r.sha256}\n`,
+        `rebuilt ${r.layerZip}: ${plural(r.entries, 'entry', 'entries')} (${r.changed.length} changed${r.changed.length ? `: ${r.changed.join(', ')}` : ''}), sha256 ${r.sha256}\n`,
       );
     }
     return Exit.ok;
@@ -105,8 +84,14 @@ const rebuild = defineCommand('layer', {
 function printInspect(ctx: CommandContext<unknown>, file: string, r: InspectLayerResult): void {
   const out: string[] = [];
   const l = r.layer;
-  out.push(`${file}: ${l.valid ? 'valid layer' : 'NOT a valid layer'}; version ${l.version ?? '?'}, arch ${l.arch ?? '?'}, runtimes ${l.runtimes.join(', ') || '?'}`);
-  out.push(`unzipped ${formatBytes(l.unzippedBytes)} of Lambda's 250 MB for a function and its layers (${((l.unzippedBytes / 262_144_000) * 100).toFixed(1)}%)`);
+  const isPackage = r.findings.some((f) => f.code === 'layer-package');
+  out.push(
+    isPackage
+      ? `${file}: a layer package, NOT a layer ZIP (see the finding below for the layer ZIP inside it)`
+      : `${file}: ${l.valid ? 'valid layer' : 'NOT a valid layer'}; version ${l.version ?? '?'}, arch ${l.arch ?? '?'}, runtimes ${l.runtimes.join(', ') || '?'}`,
+  );
+  const limit = LAMBDA_LIMITS.unzippedBytes;
+  out.push(`unzipped ${formatBytes(l.unzippedBytes)} of Lambda's ${formatBytes(limit)} for a function and its layers (${((l.unzippedBytes / limit) * 100).toFixed(1)}%)`);
   out.push('');
   const w = Math.max(...r.entries.map((e) => String(e.size).length), 4);
   for (const e of r.entries) {
@@ -116,7 +101,7 @@ function printInspect(ctx: CommandContext<unknown>, file: string, r: InspectLaye
   for (const f of r.findings) {
     const [where, key] = f.path.split('#');
     ctx.stderr.write(
-      formatFindings(where ?? f.path, [{ severity: f.severity, code: f.code, message: key ? `${key}: ${f.message}` : f.message, ...(f.line !== undefined ? { line: f.line } : {}), ...(f.column !== undefined ? { column: f.column } : {}), ...(f.fix ? { fix: f.fix } : {}) }], ctx.color),
+      formatFindings(where || file, [{ severity: f.severity, code: f.code, message: key ? `${key}: ${f.message}` : f.message, ...(f.line !== undefined ? { line: f.line } : {}), ...(f.column !== undefined ? { column: f.column } : {}), ...(f.fix ? { fix: f.fix } : {}) }], ctx.color),
     );
   }
 }
@@ -128,12 +113,7 @@ const inspect = defineCommand('layer', {
   args: [{ name: 'ZIP' }],
   flags: { ...jsonFlag },
   async run(ctx) {
-    let r: InspectLayerResult;
-    try {
-      r = await inspectLayer(ctx.args[0]!);
-    } catch (err) {
-      return zipRefused(ctx, err);
-    }
+    const r = await inspectLayer(ctx.args[0]!);
     if (json(ctx)) printJson(ctx, r);
     else printInspect(ctx, ctx.args[0]!, r);
     return Exit.ok;
@@ -147,15 +127,10 @@ const unpack = defineCommand('layer', {
   args: [{ name: 'ZIP' }, { name: 'DIR' }],
   flags: { ...jsonFlag },
   async run(ctx) {
-    try {
-      const r = await unpackZip(ctx.args[0]!, ctx.args[1]!);
-      if (json(ctx)) printJson(ctx, { ok: true, ...r });
-      else ctx.stdout.write(`unpacked ${r.files} files and ${r.dirs} folders (${formatBytes(r.bytes)}) into ${path.normalize(r.dir)}\n`);
-      return Exit.ok;
-    } catch (err) {
-      if (err instanceof NetProfilerError && !(err instanceof ZipRefusedError)) throw err;
-      return zipRefused(ctx, err);
-    }
+    const r = await unpackZip(ctx.args[0]!, ctx.args[1]!);
+    if (json(ctx)) printJson(ctx, { ok: true, ...r });
+    else ctx.stdout.write(`unpacked ${plural(r.files, 'file')} and ${plural(r.dirs, 'folder')} (${formatBytes(r.bytes)}) into ${path.normalize(r.dir)}\n`);
+    return Exit.ok;
   },
 });
 

@@ -6,7 +6,6 @@
  */
 import { commandHelp, CommandContext, CommandSpec, Exit, groupHelp, GroupSpec, parseCommand, PROG, UsageError } from './framework';
 import { writeFailure } from './failure';
-import { quoteValue } from '../errors';
 import { closest } from '../text';
 
 /** A command group, loaded on first use. */
@@ -28,7 +27,10 @@ const GROUPS: readonly GroupEntry[] = [
 ];
 
 /** Top-level commands (no group), loaded on first use. */
-const TOP: readonly { name: string; summary: string; load(): Promise<CommandSpec> }[] = [];
+const TOP: readonly { name: string; summary: string; load(): Promise<CommandSpec> }[] = [
+  { name: 'receive', summary: 'an OTLP receiver on this machine that writes what it accepts into a dump', load: async () => (await import('./receive')).receiveCommand },
+  { name: 'run', summary: 'run a local .NET program under the profiler, with a local receiver', load: async () => (await import('./run')).runCommand },
+];
 
 /** A group with its commands loaded (for tests and documentation tools). */
 export async function loadGroup(name: string): Promise<GroupSpec | undefined> {
@@ -85,9 +87,10 @@ export interface CliIo {
 /** Set while an `interruptible` command runs under the bin: what Ctrl-C does instead of exiting. */
 let interruptHandler: (() => void) | undefined;
 
-function unknown(word: string, known: string[], usage: string): UsageError {
+function unknown(word: string, known: string[], usage: string, group?: string): UsageError {
   const guess = closest(word, known);
-  return Object.assign(new UsageError(`unknown command ${quoteValue(word)}${guess ? `; did you mean '${guess}'?` : ''}`, 'command'), { usageLine: usage });
+  const shown = word.length > 40 ? `${word.slice(0, 40)}…` : word;
+  return Object.assign(new UsageError(`unknown command '${group ? `${group} ` : ''}${shown}'${guess ? `; did you mean '${group ? `${group} ` : ''}${guess}'?` : ''}`, 'command'), { usageLine: usage });
 }
 
 /**
@@ -98,8 +101,10 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
   const env = io.env ?? process.env;
-  const json = argv.includes('--json') || argv.includes('--jsonl');
+  const end = argv.indexOf('--');
+  const json = (end < 0 ? argv : argv.slice(0, end)).some((a) => a === '--json' || a === '--jsonl' || a.startsWith('--json='));
   let usage: string | undefined = USAGE;
+  let flagNames: string[] | undefined;
   try {
     const [first, second, ...rest] = argv;
     if (first === undefined) {
@@ -135,11 +140,12 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
         return Exit.ok;
       }
       const found = group.commands.find((c) => c.name === second);
-      if (!found) throw unknown(second, group.commands.map((c) => c.name), usage);
+      if (!found) throw unknown(second, group.commands.map((c) => c.name), usage, group.name);
       cmd = found;
       cmdArgs = rest;
     }
     usage = cmd.usage;
+    flagNames = Object.keys(cmd.flags);
     const parsed = parseCommand(cmd, cmdArgs);
     if (parsed.help) {
       stdout.write(commandHelp(cmd));
@@ -170,7 +176,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
       interruptHandler = undefined;
     }
   } catch (err) {
-    return writeFailure({ stdout, stderr, json, env, ...(usage !== undefined ? { usage: (err as { usageLine?: string }).usageLine ?? usage } : {}) }, err);
+    return writeFailure({ stdout, stderr, json, env, ...(flagNames ? { flags: flagNames } : {}), ...(usage !== undefined ? { usage: (err as { usageLine?: string }).usageLine ?? usage } : {}) }, err);
   }
 }
 

@@ -1,45 +1,48 @@
 /**
- * The `settings` command group (`cli.md`): check, show, set, init.
+ * The `settings` command group (docs/settings.md, "Command line"): check, show, set,
+ * init. Every command reads and writes through `net-profiler/settings`; the values are
+ * validated there. Only `set` loads the `yaml` package (through the SDK's edit module).
  * @packageDocumentation
  */
-import * as fs from 'fs';
-import { NetProfilerError, fileError } from '../errors';
+import { RUNTIMES } from '../constants';
 import {
-  checkSettings,
-  editSettings,
+  checkSettingsFile,
   effectiveSettings,
+  explicitKeys,
   initSettings,
   initSettingsFile,
-  parseEnvFile,
-  parseSettings,
-  parseValueFor,
+  maskSettings,
+  parseAssignments,
+  ProfiledType,
+  Provider,
+  readDotenvFile,
+  readSettingsFile,
   resolveSettings,
-  Runtime,
-  RUNTIMES,
+  setSettingsFile,
   Settings,
   SettingsDiagnostic,
-  SettingsEdit,
   SettingsError,
-  writeFileAtomic,
 } from '../settings';
-import { CommandContext, defineCommand, Exit, formatFindings, jsonFlag, printJson, UsageError } from './framework';
+import { CommandContext, defineCommand, Exit, formatFindings, jsonFlag, plural, printJson } from './framework';
+import { settingsPingCommand } from './settings-ping';
 
-async function readFile(file: string): Promise<Buffer> {
-  try {
-    return await fs.promises.readFile(file);
-  } catch (err) {
-    throw fileError(err, file);
-  }
-}
-
-function summary(diags: SettingsDiagnostic[]): string {
+function summary(diags: readonly SettingsDiagnostic[]): string {
   const e = diags.filter((d) => d.severity === 'error').length;
-  const w = diags.length - e;
-  return `${e} error${e === 1 ? '' : 's'}, ${w} warning${w === 1 ? '' : 's'}`;
+  return `${plural(e, 'error')}, ${plural(diags.length - e, 'warning')}`;
 }
 
-function printFindings(ctx: CommandContext<unknown>, file: string, diags: SettingsDiagnostic[]): void {
+function printFindings(ctx: CommandContext<unknown>, file: string, diags: readonly SettingsDiagnostic[]): void {
   ctx.stdout.write(formatFindings(file, diags, ctx.color));
+}
+
+/** A file with errors: the `check` document (`--json`) or the findings, and exit 1. */
+function failedCheck(ctx: CommandContext<{ json: boolean }>, file: string, diags: SettingsDiagnostic[], why: string): number {
+  if (ctx.flags.json) printJson(ctx, { file, ok: false, diagnostics: diags });
+  else {
+    printFindings(ctx, file, diags);
+    ctx.stderr.write(`${file}: ${why} (${summary(diags)})\n`);
+  }
+  return Exit.failed;
 }
 
 const check = defineCommand('settings', {
@@ -54,9 +57,7 @@ const check = defineCommand('settings', {
   },
   async run(ctx) {
     const file = ctx.args[0] as string;
-    const runtimes: Runtime[] = ctx.flags.runtime;
-    const bytes = await readFile(file);
-    const result = checkSettings(bytes, { file, runtimes: runtimes as Runtime[], forLayer: ctx.flags['for-layer'] === true });
+    const result = await checkSettingsFile(file, { runtimes: ctx.flags.runtime, forLayer: ctx.flags['for-layer'] });
     if (ctx.flags.json) {
       printJson(ctx, { file, ok: result.ok, diagnostics: result.diagnostics });
     } else {
@@ -68,14 +69,14 @@ const check = defineCommand('settings', {
 });
 
 /** Flattens effective settings into aligned `Key.Path  value  (default)` lines. */
-function showLines(settings: Settings, explicit: (p: string) => boolean): string {
+function showLines(settings: Settings, explicit: ReadonlySet<string>): string {
   const rows: [string, string, string][] = [];
   const walk = (v: unknown, prefix: string): void => {
-    if (v !== null && typeof v === 'object' && !Array.isArray(v) && !(prefix === 'Connection.Headers')) {
+    if (v !== null && typeof v === 'object' && !Array.isArray(v) && prefix !== 'Connection.Headers') {
       for (const [k, child] of Object.entries(v as Record<string, unknown>)) walk(child, prefix ? `${prefix}.${k}` : k);
       return;
     }
-    rows.push([prefix, JSON.stringify(v), explicit(prefix) ? '' : '(default)']);
+    rows.push([prefix, JSON.stringify(v), explicit.has(prefix) ? '' : '(default)']);
   };
   walk(settings, '');
   const w = Math.max(...rows.map((r) => r[0].length));
@@ -86,58 +87,31 @@ function showLines(settings: Settings, explicit: (p: string) => boolean): string
 const show = defineCommand('settings', {
   name: 'show',
   args: [{ name: 'FILE' }],
-  summary: 'print the effective settings: the file values plus every default',
-  example: 'net-profiler settings show settings.yaml --resolve --env-file .env --json',
+  summary: 'print the effective settings: the file values plus every default (secrets masked)',
+  example: 'net-profiler settings show settings.yaml --resolve --dotenv .env --json',
   flags: {
-    resolve: { type: 'boolean', description: 'replace ${env:NAME} values from the environment (or --env-file)' },
-    'env-file': { type: 'string', value: 'F', description: 'NAME=value file to resolve from instead of the environment (implies --resolve)' },
+    resolve: { type: 'boolean', description: 'replace ${env:NAME} values from the environment (or --dotenv)' },
+    dotenv: { type: 'string', value: 'F', description: 'NAME=value file to resolve from instead of the environment (implies --resolve)' },
+    'show-secrets': { type: 'boolean', description: 'print tokens and secret-looking header values in clear' },
     ...jsonFlag,
   },
   async run(ctx) {
     const file = ctx.args[0] as string;
-    const bytes = await readFile(file);
+    const bytes = await readSettingsFile(file);
     let settings: Settings;
     try {
       settings = effectiveSettings(bytes, { file });
     } catch (err) {
-      if (err instanceof SettingsError) {
-        if (ctx.flags.json) printJson(ctx, { file, ok: false, diagnostics: err.diagnostics });
-        else {
-          printFindings(ctx, file, err.diagnostics);
-          ctx.stderr.write(`${file}: failed (${summary(err.diagnostics)})\n`);
-        }
-        return Exit.failed;
-      }
+      if (err instanceof SettingsError) return failedCheck(ctx, file, err.diagnostics, 'failed');
       throw err;
     }
-    const envFile = ctx.flags['env-file'];
-    if (ctx.flags.resolve || envFile !== undefined) {
-      let env: Record<string, string | undefined> = ctx.env;
-      if (envFile !== undefined) {
-        let text: string;
-        try {
-          text = await fs.promises.readFile(envFile, 'utf8');
-        } catch (err) {
-          throw fileError(err, envFile);
-        }
-        env = parseEnvFile(text, envFile);
-      }
-      settings = resolveSettings(settings, env);
+    const dotenv = ctx.flags.dotenv;
+    if (ctx.flags.resolve || dotenv !== undefined) {
+      settings = resolveSettings(settings, dotenv !== undefined ? await readDotenvFile(dotenv) : ctx.env);
     }
-    if (ctx.flags.json) {
-      printJson(ctx, settings);
-    } else {
-      const value = parseSettings(bytes, file);
-      const present = (p: string): boolean => {
-        let cur: unknown = value;
-        for (const part of p.split('.')) {
-          if (cur === null || typeof cur !== 'object' || !Object.prototype.hasOwnProperty.call(cur, part)) return false;
-          cur = (cur as Record<string, unknown>)[part];
-        }
-        return cur !== null;
-      };
-      ctx.stdout.write(showLines(settings, present));
-    }
+    settings = maskSettings(settings, ctx.flags['show-secrets']);
+    if (ctx.flags.json) printJson(ctx, settings);
+    else ctx.stdout.write(showLines(settings, explicitKeys(bytes, file)));
     return Exit.ok;
   },
 });
@@ -150,23 +124,9 @@ const set = defineCommand('settings', {
   flags: { ...jsonFlag },
   async run(ctx) {
     const [file, ...assignments] = ctx.args as [string, ...string[]];
-    const edits: SettingsEdit[] = assignments.map((a) => {
-      const eq = a.indexOf('=');
-      if (eq <= 0) throw new UsageError(`${JSON.stringify(a.slice(0, 40))} is not KEY=VALUE`, 'KEY=VALUE');
-      const key = a.slice(0, eq);
-      const raw = a.slice(eq + 1);
-      return { path: key, value: raw === '' ? undefined : parseValueFor(key, raw) };
-    });
-    const bytes = await readFile(file);
-    let mode = 0o644;
+    const edits = parseAssignments(assignments);
     try {
-      mode = (await fs.promises.stat(file)).mode & 0o7777;
-    } catch {
-      /* read above succeeded; keep the default mode */
-    }
-    try {
-      const result = editSettings(bytes, edits, { file });
-      await writeFileAtomic(file, result.text, mode);
+      const result = await setSettingsFile(file, edits);
       if (ctx.flags.json) {
         printJson(ctx, { file, ok: true, changed: edits.map((e) => e.path), diagnostics: result.check.diagnostics });
       } else {
@@ -175,15 +135,7 @@ const set = defineCommand('settings', {
       }
       return Exit.ok;
     } catch (err) {
-      if (err instanceof SettingsError) {
-        if (ctx.flags.json) printJson(ctx, { file, ok: false, diagnostics: err.diagnostics });
-        else {
-          printFindings(ctx, file, err.diagnostics);
-          ctx.stderr.write(`${file}: refused, nothing changed: the result would not check (${summary(err.diagnostics)})\n`);
-        }
-        return Exit.failed;
-      }
-      if (err instanceof NetProfilerError && err.code === 'unknown-key') throw new UsageError(`${err.message}${err.fix ? `; ${err.fix}` : ''}`, 'KEY=VALUE');
+      if (err instanceof SettingsError) return failedCheck(ctx, file, err.diagnostics, 'refused, nothing changed: the result would not check');
       throw err;
     }
   },
@@ -201,25 +153,19 @@ const init = defineCommand('settings', {
     force: { type: 'boolean', description: 'overwrite FILE if it exists' },
   },
   async run(ctx) {
-    const provider = ctx.flags.provider ?? 'otlp';
-    const type = ctx.flags.type ?? 'awslambda';
-    if (provider !== 'dynatrace' && provider !== 'otlp') throw new UsageError(`unknown provider ${JSON.stringify(provider.slice(0, 40))} (expected dynatrace or otlp)`, 'provider');
-    if (type !== 'awslambda' && type !== 'application') {
-      throw new UsageError(
-        type === 'azurefunctions' ? 'type azurefunctions is not supported yet' : `unknown type ${JSON.stringify(type.slice(0, 40))} (expected awslambda or application)`,
-        'type',
-      );
-    }
+    // The SDK validates the values (a bad one is `bad-argument`: exit 2 with the usage line).
+    const options = { provider: ctx.flags.provider as Provider | undefined, type: ctx.flags.type as ProfiledType | undefined };
     const out = ctx.flags.out;
     if (out === undefined) {
-      ctx.stdout.write(initSettings({ provider, type }));
+      ctx.stdout.write(initSettings(options));
       return Exit.ok;
     }
-    await initSettingsFile(out, { provider, type, overwrite: ctx.flags.force === true });
-    ctx.stderr.write(`wrote ${out}${provider === 'dynatrace' ? ' (replace <environment-id> in EndpointUrl, then run `net-profiler settings check`)' : ''}\n`);
+    await initSettingsFile(out, { ...options, overwrite: ctx.flags.force });
+    const dynatrace = (options.provider ?? 'otlp') === 'dynatrace';
+    ctx.stderr.write(`wrote ${out}${dynatrace ? ' (replace <environment-id> in EndpointUrl, then run `net-profiler settings check`)' : ''}\n`);
     return Exit.ok;
   },
 });
 
 /** The commands of `net-profiler settings …`, in the order its help lists them. */
-export const commands = [check, show, set, init];
+export const commands = [check, show, set, init, settingsPingCommand];

@@ -3,6 +3,7 @@
  * @internal
  * @packageDocumentation
  */
+import type { Runtime } from '../constants';
 import { checkSettings } from '../settings';
 import type { SettingsDiagnostic } from '../settings';
 
@@ -13,6 +14,6 @@ export type SettingsFinding = SettingsDiagnostic;
  * Runs the settings checks meant for a file that goes into a layer, with the
  * runtime-dependent checks against `runtimes`.
  */
-export function checkLayerSettings(source: Uint8Array, file: string, runtimes: readonly ('dotnet8' | 'dotnet10')[]): SettingsFinding[] {
+export function checkLayerSettings(source: Uint8Array, file: string, runtimes: readonly Runtime[]): SettingsFinding[] {
   return checkSettings(source, { file, runtimes: [...runtimes], forLayer: true }).diagnostics;
 }

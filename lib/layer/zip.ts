@@ -1,45 +1,38 @@
 /**
- * Deterministic ZIP writing and hostile-ZIP reading on top of the native core.
+ * Deterministic ZIP writing and hostile-ZIP reading on top of the native core
+ * (docs/layer.md, "The layer ZIP" and "Reading ZIPs"). Every ZIP is read whole with the
+ * ZIP input cap ({@link INPUT_CAPS}) enforced while reading; the reader's unzipped-total
+ * cap defaults to Lambda's limit ({@link LAMBDA_LIMITS}) and is passed to the native
+ * core on every call.
  * @packageDocumentation
  */
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
-import { NetProfilerError, fileError } from '../errors';
-import { layerNative, NativeCentralItem, NativeWriteItem, NativeZipDirectory, NativeZipEntry, NativeZipError, NativeZipLimits } from './native';
+import { INPUT_CAPS, LAMBDA_LIMITS } from '../constants';
+import { badArgument, fileError } from '../errors';
+import { OutputSet, readFileCapped } from '../files';
+import { layerNative, nativeError, NativeCentralItem, NativeWriteItem, NativeZipDirectory, NativeZipEntry, NativeZipLimits } from './native';
 
-/** Caps applied when reading a ZIP (layer.md: both are options). */
+/** Caps applied when reading a ZIP (docs/layer.md: both are options). */
 export interface ZipLimits {
-  /** Unzipped bytes in all; default 262,144,000 (Lambda's limit for function plus layers). */
+  /** Unzipped bytes in all; default 262,144,000 (Lambda's limit for function plus layers, `LAMBDA_LIMITS.unzippedBytes`). */
   maxUnzippedBytes?: number;
   /** Largest inflate ratio of an entry over 1 MiB; default 200 (200:1). */
   maxRatio?: number;
 }
 
-/** A ZIP (or one of its entries) refused by the reader. */
-export class ZipRefusedError extends NetProfilerError {
-  /** The entry at fault, or `""` when the fault is archive-wide. */
-  readonly entry: string;
-  constructor(code: string, entry: string, message: string, file?: string) {
-    super(code, message, { kind: 'refused', ...(file !== undefined ? { file } : {}) });
-    this.name = 'ZipRefusedError';
-    this.entry = entry;
+/** The caps as the native reader takes them: the total always given. */
+export function readerLimits(l: ZipLimits | undefined): NativeZipLimits {
+  const out: NativeZipLimits = { maxUnzippedBytes: LAMBDA_LIMITS.unzippedBytes };
+  if (l?.maxUnzippedBytes !== undefined) {
+    if (!Number.isSafeInteger(l.maxUnzippedBytes) || l.maxUnzippedBytes < 0) throw badArgument('maxUnzippedBytes', 'maxUnzippedBytes must be a non-negative integer');
+    out.maxUnzippedBytes = l.maxUnzippedBytes;
   }
-}
-
-function isError(v: unknown): v is NativeZipError {
-  return typeof v === 'object' && v !== null && 'error' in v;
-}
-
-function refused(e: NativeZipError, file?: string): ZipRefusedError {
-  return new ZipRefusedError(e.error.code, e.error.entry, e.error.message, file);
-}
-
-function nativeLimits(l: ZipLimits | undefined): NativeZipLimits | undefined {
-  if (!l) return undefined;
-  const out: NativeZipLimits = {};
-  if (l.maxUnzippedBytes !== undefined) out.maxUnzippedBytes = l.maxUnzippedBytes;
-  if (l.maxRatio !== undefined) out.maxRatio = l.maxRatio;
+  if (l?.maxRatio !== undefined) {
+    if (!(l.maxRatio >= 1) || !Number.isFinite(l.maxRatio)) throw badArgument('maxRatio', 'maxRatio must be a number of at least 1');
+    out.maxRatio = Math.floor(l.maxRatio);
+  }
   return out;
 }
 
@@ -60,20 +53,26 @@ export interface ZipDirectoryEntry {
  * @param fileSize - the size of the whole file
  * @returns the entries and the unzipped total, or `{needBytesFrom}` when the tail is too
  *   short: fetch the file from that offset to its end and call again
- * @throws ZipRefusedError when the directory breaks a rule of layer.md (names, entry
- *   types, encryption, end records, caps), naming the entry
+ * @throws ZipRefusedError (`net-profiler/layer`) when the directory breaks a rule of docs/layer.md (names,
+ *   entry types, encryption, end records, caps), naming the entry; `bad-argument` for a
+ *   tail that is not a Uint8Array or a size smaller than it
  */
 export function readZipDirectoryFromTail(
   tail: Uint8Array,
   fileSize: number,
   limits?: ZipLimits,
 ): { entries: ZipDirectoryEntry[]; unzippedBytes: number } | { needBytesFrom: number } {
-  if (!(tail instanceof Uint8Array)) throw new TypeError('readZipDirectoryFromTail: tail must be a Uint8Array');
+  if (!(tail instanceof Uint8Array)) throw badArgument('tail', 'readZipDirectoryFromTail: tail must be a Uint8Array (the last bytes of the file)');
   if (!Number.isSafeInteger(fileSize) || fileSize < tail.length) {
-    throw new NetProfilerError('bad-arguments', 'readZipDirectoryFromTail: fileSize must be an integer at least tail.length', { kind: 'usage' });
+    throw badArgument('fileSize', 'readZipDirectoryFromTail: fileSize must be an integer of at least tail.length');
   }
-  const r = layerNative().zipReadTail(tail, fileSize, nativeLimits(limits));
-  if (isError(r)) throw refused(r);
+  const caps = readerLimits(limits);
+  let r: ReturnType<ReturnType<typeof layerNative>['zipReadTail']>;
+  try {
+    r = layerNative().zipReadTail(tail, fileSize, caps);
+  } catch (err) {
+    throw nativeError(err);
+  }
   if (!r.complete) return { needBytesFrom: r.needBytesFrom };
   return {
     entries: r.entries.map((e) => ({ path: e.name.toString('utf8'), size: e.size, compressedSize: e.compressedSize })),
@@ -81,7 +80,7 @@ export function readZipDirectoryFromTail(
   };
 }
 
-/** A ZIP read into memory and fully checked (every rule of layer.md, CRCs included). */
+/** A ZIP read into memory and fully checked (every rule of docs/layer.md, CRCs included). */
 export interface CheckedZip {
   /** The file's bytes. */
   bytes: Buffer;
@@ -90,27 +89,28 @@ export interface CheckedZip {
 }
 
 /**
- * Reads a ZIP file and checks all of it as hostile input.
- * @throws ZipRefusedError naming the entry; NetProfilerError `fs-…` if unreadable
+ * Reads a ZIP file (at most `INPUT_CAPS.zipBytes`, enforced while reading) and checks
+ * all of it as hostile input.
+ * @throws ZipRefusedError naming the entry; NetProfilerError `input-too-large` or `fs-…`
  */
 export async function readCheckedZip(file: string, limits?: ZipLimits): Promise<CheckedZip> {
-  let bytes: Buffer;
+  const caps = readerLimits(limits);
+  const bytes = await readFileCapped(file, INPUT_CAPS.zipBytes, 'ZIP');
   try {
-    bytes = await fs.promises.readFile(file);
+    return { bytes, directory: await layerNative().zipVerify(bytes, caps) };
   } catch (err) {
-    throw fileError(err, file);
+    throw nativeError(err, file);
   }
-  const r = await layerNative().zipVerify(bytes, nativeLimits(limits));
-  if (isError(r)) throw refused(r, file);
-  return { bytes, directory: r };
 }
 
 /** Inflates entries of a checked ZIP (CRC and sizes checked again), in one batch. */
-export async function extractEntries(zip: CheckedZip, entries: NativeZipEntry[]): Promise<Buffer[]> {
+export async function extractEntries(zip: CheckedZip, entries: NativeZipEntry[], file?: string): Promise<Buffer[]> {
   if (entries.length === 0) return [];
-  const r = await layerNative().zipExtract(zip.bytes, entries);
-  if (isError(r)) throw refused(r);
-  return r;
+  try {
+    return await layerNative().zipExtract(zip.bytes, entries);
+  } catch (err) {
+    throw nativeError(err, file);
+  }
 }
 
 /** One entry to write. Exactly one of `data`, `file`, `raw` for a file; none for a directory. */
@@ -131,9 +131,12 @@ export interface ZipSource {
   sizeHint?: number;
 }
 
+/** The Deflate level used when none is given (docs/layer.md). */
+export const DEFAULT_LEVEL = 6;
+
 /** Options of {@link writeZip}. */
 export interface WriteZipOptions {
-  /** Deflate level 0..12 (0 stores); default 6. */
+  /** Deflate level 0..12 (0 stores); default {@link DEFAULT_LEVEL} (6). */
   level?: number;
   /** Entry time as UNIX seconds; default `SOURCE_DATE_EPOCH` when set, else 1980-01-01 00:00. */
   sourceDateEpoch?: number;
@@ -169,26 +172,73 @@ const BATCH_BYTES = 4 << 20;
 const BATCH_ENTRIES = 256;
 
 /**
+ * Checks a Deflate level (0..12; undefined means {@link DEFAULT_LEVEL}).
+ * @throws NetProfilerError `bad-argument` naming `level`
+ */
+export function checkLevel(level: unknown): number {
+  const l = level ?? DEFAULT_LEVEL;
+  if (typeof l !== 'number' || !Number.isInteger(l) || l < 0 || l > 12) {
+    throw badArgument('level', `level ${typeof l === 'number' ? l : JSON.stringify(l)} is not an integer from 0 to 12 (0 stores)`);
+  }
+  return l;
+}
+
+/** The name rules of the reader, applied to what we write, so we never write a ZIP we would refuse. */
+function checkSourceNames(sorted: { s: ZipSource }[]): void {
+  const seen = new Map<string, string>();
+  for (const { s } of sorted) {
+    const name = s.name;
+    const why =
+      typeof name !== 'string' || name === '' ? 'is empty'
+      : name.includes('\\') || name.includes('\0') ? 'holds a backslash or a NUL'
+      : name.startsWith('/') || /^[A-Za-z]:/.test(name) ? 'is absolute'
+      : name.split('/').includes('..') ? "has a '..' segment"
+      : Boolean(s.dir) !== name.endsWith('/') ? (s.dir ? "is a directory whose name does not end with '/'" : "ends with '/' but is not a directory")
+      : undefined;
+    if (why) throw badArgument('sources', `entry name ${JSON.stringify(name)} ${why}`);
+    const norm = name.split('/').filter((p) => p !== '' && p !== '.').join('/');
+    if (norm === '') throw badArgument('sources', `entry name ${JSON.stringify(name)} is empty once '.' and empty segments are dropped`);
+    const other = seen.get(norm);
+    if (other !== undefined) throw badArgument('sources', `two sources are named ${JSON.stringify(other)} and ${JSON.stringify(name)}, the same path once '.' and empty segments are dropped`);
+    seen.set(norm, name);
+  }
+}
+
+/**
  * Writes a deterministic ZIP to `out` (sorted entries, fixed times, UNIX modes, ZIP64
- * only when needed). Entries are compressed in parallel batches on Node's thread pool,
- * with at most `parallel` batches in memory. Writes `out` itself: callers wanting an
- * atomic result write to a temporary name and rename.
+ * only when needed), atomically: a temporary file beside `out`, renamed into place at
+ * the end, nothing left behind on failure. Entries are compressed in parallel batches
+ * on Node's thread pool, with at most `parallel` batches in memory.
+ * @throws NetProfilerError `bad-argument` (a bad level, an entry name the reader would
+ *   refuse, two sources of the same path), `fs-*` naming the file, `input-too-large` for
+ *   a source file larger than a layer can hold
  */
 export async function writeZip(out: string, sources: ZipSource[], options: WriteZipOptions = {}): Promise<WriteZipResult> {
-  const native = layerNative();
-  const level = options.level ?? 6;
-  if (!Number.isInteger(level) || level < 0 || level > 12) {
-    throw new NetProfilerError('bad-level', `compression level ${level} is not an integer from 0 to 12`, { kind: 'usage' });
+  const set = new OutputSet();
+  try {
+    const r = await writeZipTo(set.stage(out), out, sources, options);
+    set.commit();
+    return r;
+  } catch (err) {
+    set.abort();
+    throw err;
   }
+}
+
+/**
+ * {@link writeZip} into `target` itself (a staged temporary path of an
+ * {@link OutputSet}); `shown` is the name errors give.
+ * @internal
+ */
+export async function writeZipTo(target: string, shown: string, sources: ZipSource[], options: WriteZipOptions = {}): Promise<WriteZipResult> {
+  const native = layerNative();
+  const level = checkLevel(options.level);
+  if (!Array.isArray(sources)) throw badArgument('sources', 'sources must be an array of entries');
   const dos = native.zipDosDateTime(entryTime(options.sourceDateEpoch));
   const sorted = sources
     .map((s) => ({ s, key: Buffer.from(s.name, 'utf8') }))
     .sort((a, b) => Buffer.compare(a.key, b.key));
-  for (let i = 1; i < sorted.length; i++) {
-    if (Buffer.compare(sorted[i - 1]!.key, sorted[i]!.key) === 0) {
-      throw new NetProfilerError('duplicate-entry', `two entries are named ${sorted[i]!.s.name}`, { kind: 'usage' });
-    }
-  }
+  checkSourceNames(sorted);
   const sizeOf = (s: ZipSource) => s.data?.length ?? s.raw?.data.length ?? s.sizeHint ?? 0;
   const batches: (typeof sorted)[] = [];
   let cur: typeof sorted = [];
@@ -215,13 +265,17 @@ export async function writeZip(out: string, sources: ZipSource[], options: Write
   let unzipped = 0;
   let fd: number;
   try {
-    fd = fs.openSync(out, 'w', 0o644);
+    fd = fs.openSync(target, 'w', 0o644);
   } catch (err) {
-    throw fileError(err, out, 'create');
+    throw fileError(err, shown, 'create');
   }
   const write = (buf: Buffer) => {
     let o = 0;
-    while (o < buf.length) o += fs.writeSync(fd, buf, o, buf.length - o);
+    try {
+      while (o < buf.length) o += fs.writeSync(fd, buf, o, buf.length - o);
+    } catch (err) {
+      throw fileError(err, shown, 'write');
+    }
     hash.update(buf);
   };
   const start = async (batch: typeof sorted) => {
@@ -233,17 +287,16 @@ export async function writeZip(out: string, sources: ZipSource[], options: Write
         items.push({ name: key, mode: s.mode, data: s.data });
         sums?.set(s.name, createHash('sha256').update(s.data).digest('hex'));
       } else if (s.file !== undefined) {
-        let data: Buffer;
-        try {
-          data = await fs.promises.readFile(s.file);
-        } catch (err) {
-          throw fileError(err, s.file);
-        }
+        const data = await readFileCapped(s.file, LAMBDA_LIMITS.unzippedBytes, 'file of a layer');
         items.push({ name: key, mode: s.mode, data });
         sums?.set(s.name, createHash('sha256').update(data).digest('hex'));
       } else items.push({ name: key, mode: s.mode, data: new Uint8Array(0) });
     }
-    return native.zipCompress(items, level, dos);
+    try {
+      return await native.zipCompress(items, level, dos);
+    } catch (err) {
+      throw nativeError(err, shown);
+    }
   };
   try {
     const inflight: Promise<Awaited<ReturnType<typeof start>>>[] = [];
@@ -265,15 +318,20 @@ export async function writeZip(out: string, sources: ZipSource[], options: Write
         const m = r.entries[i]!;
         const { s, key } = batch[i]!;
         central.push({ name: key, mode: s.mode, dir: Boolean(s.dir), crc32: m.crc32, compressedSize: m.compressedSize, size: m.size, method: m.method, offset });
-        offset += 30 + key.length + (m.size >= 0xffffffff || m.compressedSize >= 0xffffffff ? 20 : 0) + m.compressedSize;
+        offset += m.recordBytes;
         unzipped += m.size;
         done += sizeOf(s);
       }
       options.onProgress?.(done, total);
     }
-    write(native.zipCentral(central, offset, dos));
-    const size = fs.fstatSync(fd).size;
-    return { sha256: hash.digest('hex'), bytes: size, entries: central.length, unzippedBytes: unzipped };
+    let tailBytes: Buffer;
+    try {
+      tailBytes = native.zipCentral(central, offset, dos);
+    } catch (err) {
+      throw nativeError(err, shown);
+    }
+    write(tailBytes);
+    return { sha256: hash.digest('hex'), bytes: offset + tailBytes.length, entries: central.length, unzippedBytes: unzipped };
   } finally {
     fs.closeSync(fd);
   }

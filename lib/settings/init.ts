@@ -2,14 +2,31 @@
  * Starting settings files for each provider and type (`net-profiler settings init`).
  * @packageDocumentation
  */
-import { NetProfilerError } from '../errors';
+import * as fs from 'fs';
+import { badArgument, NetProfilerError, quoteValue } from '../errors';
+import { writeFileAtomic } from '../files';
+import type { SettingsErrorCode } from './errors';
+import { findKey } from './keys';
+import type { ProfiledType, Provider } from './types';
 
 /** Options of {@link initSettings}. */
 export interface InitOptions {
   /** `dynatrace` or `otlp` (default `otlp`). */
-  provider?: 'dynatrace' | 'otlp';
+  provider?: Provider;
   /** `awslambda` or `application` (default `awslambda`). */
-  type?: 'awslambda' | 'application';
+  type?: ProfiledType;
+}
+
+/** The accepted values of an enum key of the table. */
+function valuesOf(path: string): readonly string[] {
+  return findKey(path)?.values ?? [];
+}
+
+/** A key's default as written in the file (`10000`, `false`, `1.0`). */
+function dflt(path: string): string {
+  const k = findKey(path);
+  const v = k?.default;
+  return typeof v === 'number' && k?.kind === 'float' && Number.isInteger(v) ? v.toFixed(1) : String(v);
 }
 
 /**
@@ -17,19 +34,17 @@ export interface InitOptions {
  * `<environment-id>` in the endpoint, which `settings check` reports until it is
  * replaced; the token is an environment reference (`${env:DT_API_TOKEN}`), never a
  * literal. The otlp file checks clean as written (a local collector).
- * @throws NetProfilerError `invalid-argument` (usage) for an unknown provider or type
+ * @throws NetProfilerError `bad-argument` (argument `provider` or `type`) for a value not accepted
  */
 export function initSettings(options: InitOptions = {}): string {
   const provider = options.provider ?? 'otlp';
   const type = options.type ?? 'awslambda';
-  if (provider !== 'dynatrace' && provider !== 'otlp') {
-    throw new NetProfilerError('invalid-argument', `unknown provider ${JSON.stringify(provider)}`, { kind: 'usage', fix: 'use dynatrace or otlp' });
-  }
-  if (type !== 'awslambda' && type !== 'application') {
-    throw new NetProfilerError('invalid-argument', `unknown type ${JSON.stringify(type)}`, {
-      kind: 'usage',
-      fix: type === 'azurefunctions' ? 'azurefunctions is not supported yet; use awslambda or application' : 'use awslambda or application',
-    });
+  const providers = valuesOf('General.Provider');
+  const types = valuesOf('General.Type');
+  if (!providers.includes(provider)) throw badArgument('provider', `unknown provider ${quoteValue(provider)}`, providers);
+  if (!types.includes(type)) {
+    const why = (type as string) === 'azurefunctions' ? 'type "azurefunctions" is not supported yet' : `unknown type ${quoteValue(type)}`;
+    throw badArgument('type', why, types);
   }
   const lambda = type === 'awslambda';
   const lines: string[] = [
@@ -38,7 +53,7 @@ export function initSettings(options: InitOptions = {}): string {
     '# Keys are case-sensitive. Booleans are true/false (not yes/no).',
     '',
     'General:',
-    '  Enabled: true',
+    `  Enabled: ${dflt('General.Enabled')}`,
     `  Provider: ${provider}`,
     `  Type: ${type}`,
     '',
@@ -46,9 +61,9 @@ export function initSettings(options: InitOptions = {}): string {
   ];
   if (provider === 'dynatrace') {
     lines.push(
-      '  # Your environment\'s OTLP endpoint: https, path ending in /api/v2/otlp.',
+      "  # Your environment's OTLP endpoint: https, path ending in /api/v2/otlp.",
       '  EndpointUrl: https://<environment-id>.live.dynatrace.com/api/v2/otlp',
-      '  Type: http',
+      `  Type: ${dflt('Connection.Type')}`,
       '  # An API token with the openTelemetryTrace.ingest scope, taken from the',
       '  # environment at start-up (never write the token itself into a layer).',
       '  BearerToken: ${env:DT_API_TOKEN}',
@@ -57,11 +72,11 @@ export function initSettings(options: InitOptions = {}): string {
     lines.push(
       '  # Base URL of the OTLP endpoint; /v1/traces, /v1/metrics, /v1/logs are appended.',
       '  EndpointUrl: http://localhost:4318',
-      '  Type: http',
+      `  Type: ${dflt('Connection.Type')}`,
       '  # BearerToken: ${env:OTLP_TOKEN}',
     );
   }
-  lines.push('  TimeoutMs: 10000', '', 'Monitoring:', '  Enabled: true');
+  lines.push(`  TimeoutMs: ${dflt('Connection.TimeoutMs')}`, '', 'Monitoring:', `  Enabled: ${dflt('Monitoring.Enabled')}`);
   if (lambda) {
     lines.push('  # Optional for Lambda: the function name is used when absent.', '  # ServiceName: my-function');
   } else {
@@ -72,13 +87,32 @@ export function initSettings(options: InitOptions = {}): string {
     '  Special:',
     lambda ? '    - AWS' : '    - HttpClient',
     '  Sampling:',
-    '    Ratio: 1.0',
+    `    Ratio: ${dflt('Monitoring.Sampling.Ratio')}`,
     '  Metrics:',
-    '    Enabled: false',
-    '    CollectionInterval: 10',
-    '    Cpu: false',
-    '    Memory: false',
+    `    Enabled: ${dflt('Monitoring.Metrics.Enabled')}`,
+    `    CollectionInterval: ${dflt('Monitoring.Metrics.CollectionInterval')}`,
+    `    Cpu: ${dflt('Monitoring.Metrics.Cpu')}`,
+    `    Memory: ${dflt('Monitoring.Metrics.Memory')}`,
     '',
   );
   return lines.join('\n');
+}
+
+/**
+ * Writes a starting settings file (see {@link initSettings}) to `file`, atomically.
+ * @returns the text written
+ * @throws NetProfilerError `file-exists` (nothing written) unless `overwrite` is set;
+ *   `bad-argument` as {@link initSettings}; `fs-*` naming the file
+ */
+export async function initSettingsFile(file: string, options: InitOptions & { overwrite?: boolean } = {}): Promise<string> {
+  const text = initSettings(options);
+  if (!options.overwrite && fs.existsSync(file)) {
+    throw new NetProfilerError<SettingsErrorCode>('file-exists', `${file} already exists; nothing was written`, {
+      kind: 'refused',
+      file,
+      fix: 'choose another -o FILE, or pass --force to overwrite it',
+    });
+  }
+  writeFileAtomic(file, text);
+  return text;
 }

@@ -7,8 +7,7 @@
 #include "zip/zip.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  np::zip::Limits limits;
-  limits.max_total = 64ull << 20;  // keep the fuzzer's memory bounded
+  np::zip::Limits limits(64ull << 20);  // keep the fuzzer's memory bounded
   try {
     auto dir = np::zip::VerifyArchive(data, size, limits);
     for (const auto& e : dir.entries)

@@ -1,4 +1,4 @@
-// The settings.yaml checker (see check.h and settings.md).
+// The settings.yaml checker (see check.h and docs/settings.md).
 #include "settings/check.h"
 
 #include <algorithm>
@@ -8,57 +8,17 @@
 #include <unordered_map>
 #include <set>
 #include <unordered_set>
+#include <utility>
 
+#include "settings/keys.h"
 #include "settings/yaml.h"
 
 namespace np::settings {
 namespace {
 
-enum class Kind { Section, Bool, Enum, Url, String, Token, Headers, Int, Ratio, Special };
+using Spec = KeySpec;
 
-struct Spec {
-  const char* path;  // dotted
-  Kind kind;
-  const char* defaultText;
-  std::vector<std::string> values;  // enum values
-  double min = 0, max = 0;
-  const char* what = "";  // for people: "the export timeout in milliseconds"
-};
-
-const std::vector<Spec>& Specs() {
-  static const std::vector<Spec> specs = {
-      {"General", Kind::Section, "", {}},
-      {"General.Enabled", Kind::Bool, "true", {}},
-      {"General.Provider", Kind::Enum, "otlp", {"dynatrace", "otlp"}},
-      {"General.Type", Kind::Enum, "application", {"awslambda", "application"}},
-      {"Connection", Kind::Section, "", {}},
-      {"Connection.EndpointUrl", Kind::Url, "", {}},
-      {"Connection.Type", Kind::Enum, "http", {"http", "grpc"}},
-      {"Connection.BearerToken", Kind::Token, "", {}},
-      {"Connection.Headers", Kind::Headers, "{}", {}},
-      {"Connection.TimeoutMs", Kind::Int, "10000", {}, 1, 60000, "milliseconds"},
-      {"Monitoring", Kind::Section, "", {}},
-      {"Monitoring.Enabled", Kind::Bool, "true", {}},
-      {"Monitoring.ServiceName", Kind::String, "", {}},
-      {"Monitoring.Special", Kind::Special, "[]", {"AWS", "HttpClient", "GrpcClient"}},
-      {"Monitoring.Sampling", Kind::Section, "", {}},
-      {"Monitoring.Sampling.Ratio", Kind::Ratio, "1.0", {}, 0, 1},
-      {"Monitoring.Metrics", Kind::Section, "", {}},
-      {"Monitoring.Metrics.Enabled", Kind::Bool, "false", {}},
-      {"Monitoring.Metrics.ServiceName", Kind::String, "", {}},
-      {"Monitoring.Metrics.CollectionInterval", Kind::Int, "10", {}, 1, 3600, "seconds"},
-      {"Monitoring.Metrics.Cpu", Kind::Bool, "false", {}},
-      {"Monitoring.Metrics.Memory", Kind::Bool, "false", {}},
-  };
-  return specs;
-}
-
-const Spec* FindSpec(const std::string& path) {
-  for (const Spec& s : Specs()) {
-    if (path == s.path) return &s;
-  }
-  return nullptr;
-}
+const Spec* FindSpec(const std::string& path) { return FindKey(path); }
 
 std::string Parent(const std::string& path) {
   size_t dot = path.rfind('.');
@@ -71,7 +31,7 @@ std::string Leaf(const std::string& path) {
 
 std::vector<std::string> Children(const std::string& parent) {
   std::vector<std::string> out;
-  for (const Spec& s : Specs()) {
+  for (const Spec& s : Keys()) {
     if (Parent(s.path) == parent) out.push_back(Leaf(s.path));
   }
   return out;
@@ -105,20 +65,6 @@ std::string Show(const std::string& text) {
   return "`" + t + "`";
 }
 
-std::string Nearest(const std::string& word, const std::vector<std::string>& candidates) {
-  std::string best;
-  size_t bestD = SIZE_MAX;
-  for (const std::string& c : candidates) {
-    size_t d = EditDistance(word, c, true);
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  size_t limit = std::max<size_t>(2, std::max(word.size(), best.size()) / 3);
-  return bestD <= limit ? best : std::string();
-}
-
 bool IsEnvRef(const std::string& s) {
   if (!StartsWith(s, "${env:") || s.back() != '}' || s.size() < 8) return false;
   for (size_t i = 6; i + 1 < s.size(); ++i) {
@@ -130,15 +76,23 @@ bool IsEnvRef(const std::string& s) {
   return true;
 }
 
-bool HasPlaceholder(const std::string& s) {
+// The first placeholder `<...>` of a value (`<`, at least one character, `>`, no `<` in
+// between): its offset and length, or npos.
+std::pair<size_t, size_t> FindPlaceholder(const std::string& s) {
   size_t lt = s.find('<');
   while (lt != std::string::npos) {
     size_t gt = s.find_first_of("<>", lt + 1);
-    if (gt == std::string::npos) return false;
-    if (s[gt] == '>' && gt > lt + 1) return true;
+    if (gt == std::string::npos) break;
+    if (s[gt] == '>' && gt > lt + 1) return {lt, gt - lt + 1};
     lt = s[gt] == '<' ? gt : s.find('<', gt + 1);
   }
-  return false;
+  return {std::string::npos, 0};
+}
+bool HasPlaceholder(const std::string& s) { return FindPlaceholder(s).first != std::string::npos; }
+// The placeholder alone, for a message about a secret value (the rest is not shown).
+std::string PlaceholderPart(const std::string& s) {
+  auto [at, len] = FindPlaceholder(s);
+  return at == std::string::npos ? std::string("<...>") : s.substr(at, len);
 }
 
 struct Url {
@@ -324,7 +278,7 @@ class Checker {
       fix = "did you mean `" + near + "`? (keys are case-sensitive)";
     } else {
       // The key may belong to another section.
-      for (const Spec& s : Specs()) {
+      for (const Spec& s : Keys()) {
         if (Leaf(s.path) == name || (EditDistance(Leaf(s.path), name, true) <= 1 && name.size() > 3)) {
           fix = "`" + Leaf(s.path) + "` belongs under `" + (Parent(s.path).empty() ? std::string("the top level") : Parent(s.path)) + "`";
           break;
@@ -337,8 +291,9 @@ class Checker {
     Add("unknown-key", true, path, key, "unknown key " + Show(name) + " " + where, fix);
   }
 
-  // Common checks of a string value; returns false when the value is unusable.
-  bool CheckStringText(const std::string& path, const Node& value, Found& f, bool allowEnv) {
+  // Common checks of a string value; returns false when the value is unusable. A
+  // `secret` value (a token, a header value) is never quoted whole in a message.
+  bool CheckStringText(const std::string& path, const Node& value, Found& f, bool allowEnv, bool secret = false) {
     const std::string& s = value.text;
     if (IsEnvRef(s)) {
       if (!allowEnv) {
@@ -352,13 +307,14 @@ class Checker {
     if (HasPlaceholder(s)) {
       f.placeholder = true;
       Add("placeholder", true, path, value,
-          path + " still holds the placeholder " + Show(s) + " from the documentation",
+          path + " still holds the placeholder " + Show(secret ? PlaceholderPart(s) : s) + " from the documentation",
           PlaceholderFix(path));
       return false;
     }
     if (s.find("${") != std::string::npos) {
       Add("bad-env-reference", true, path, value,
-          Show(s) + " uses `${` but is not an environment reference; a value may only be exactly `${env:NAME}`",
+          (secret ? std::string("the value") : Show(s)) +
+              " uses `${` but is not an environment reference; a value may only be exactly `${env:NAME}`",
           "write the whole value as `${env:NAME}` (NAME: letters, digits, `_`), or remove the `${`");
       return false;
     }
@@ -376,7 +332,7 @@ class Checker {
   }
 
   // A value where a string is expected. Returns false when unusable.
-  bool StringValue(const std::string& path, const Node& value, Found& f) {
+  bool StringValue(const std::string& path, const Node& value, Found& f, bool secret) {
     if (value.kind != NodeKind::Scalar) {
       Add("wrong-type", true, path, value, path + " must be a string, not " + Describe(value));
       return false;
@@ -391,15 +347,20 @@ class Checker {
         return false;
       case ScalarType::Int:
       case ScalarType::Float:
-        Add("number-as-string", false, path, value,
-            path + " is the number " + Show(value.text) + "; it is used as the text " + Show(value.text),
-            "put it in quotes to make it a string: \"" + value.text + "\"");
+        if (secret) {
+          Add("number-as-string", false, path, value, path + " is a number; it is used as its text",
+              "put it in quotes to make it a string");
+        } else {
+          Add("number-as-string", false, path, value,
+              path + " is the number " + Show(value.text) + "; it is used as the text " + Show(value.text),
+              "put it in quotes to make it a string: \"" + value.text + "\"");
+        }
         f.text = value.text;
         return true;
       case ScalarType::Str:
         break;
     }
-    if (!CheckStringText(path, value, f, true)) return false;
+    if (!CheckStringText(path, value, f, true, secret)) return false;
     f.text = value.text;
     return true;
   }
@@ -409,8 +370,8 @@ class Checker {
     f.key = &key;
     f.value = &value;
     f.valid = false;
-    switch (spec.kind) {
-      case Kind::Section:
+    switch (spec.type) {
+      case KeyType::Section:
         if (value.kind == NodeKind::Map) WalkMap(value, path);
         else if (!(value.kind == NodeKind::Scalar && value.type == ScalarType::Null)) {
           Add("wrong-type", true, path, value, path + " must be a mapping of keys, not " + Describe(value),
@@ -419,17 +380,17 @@ class Checker {
         }
         f.valid = true;
         return;
-      case Kind::Bool: CheckBool(path, value, f); return;
-      case Kind::Enum: CheckEnum(spec, path, value, f); return;
-      case Kind::Url: CheckUrl(path, value, f); return;
-      case Kind::String:
-      case Kind::Token:
-        f.valid = StringValue(path, value, f);
+      case KeyType::Bool: CheckBool(path, value, f); return;
+      case KeyType::Enum: CheckEnum(spec, path, value, f); return;
+      case KeyType::Url: CheckUrl(path, value, f); return;
+      case KeyType::String:
+      case KeyType::Token:
+        f.valid = StringValue(path, value, f, spec.type == KeyType::Token);
         return;
-      case Kind::Headers: CheckHeaders(path, value, f); return;
-      case Kind::Int:
-      case Kind::Ratio: CheckNumber(spec, path, value, f); return;
-      case Kind::Special: CheckSpecial(spec, path, value, f); return;
+      case KeyType::Headers: CheckHeaders(path, value, f); return;
+      case KeyType::Int:
+      case KeyType::Float: CheckNumber(spec, path, value, f); return;
+      case KeyType::List: CheckList(spec, path, value, f); return;
     }
   }
 
@@ -450,7 +411,7 @@ class Checker {
       return;
     }
     if (value.type == ScalarType::Null) {
-      Add("empty-value", true, path, value, path + " has no value", std::string("write `true` or `false`, or remove the key to use the default (") + FindSpec(path)->defaultText + ")");
+      Add("empty-value", true, path, value, path + " has no value", std::string("write `true` or `false`, or remove the key to use the default (") + DefaultText(*FindSpec(path)) + ")");
       return;
     }
     static const char* yes[] = {"y", "Y", "yes", "Yes", "YES", "on", "On", "ON"};
@@ -491,7 +452,7 @@ class Checker {
     }
     if (value.type == ScalarType::Null) {
       Add("empty-value", true, path, value, path + " has no value",
-          "write one of " + list + ", or remove the key to use the default (" + spec.defaultText + ")");
+          "write one of " + list + ", or remove the key to use the default (" + DefaultText(spec) + ")");
       return;
     }
     if (!CheckStringText(path, value, f, false)) return;
@@ -520,7 +481,7 @@ class Checker {
   }
 
   void CheckUrl(const std::string& path, const Node& value, Found& f) {
-    if (!StringValue(path, value, f)) return;
+    if (!StringValue(path, value, f, false)) return;
     if (f.envRef) {
       f.valid = true;
       return;
@@ -577,7 +538,7 @@ class Checker {
             "keep one of them");
       }
       Found hf;
-      if (!StringValue(hpath, hv, hf)) continue;
+      if (!StringValue(hpath, hv, hf, true)) continue;
       bool okValue = true;
       for (unsigned char c : hf.text) {
         if ((c < 0x20 && c != '\t') || c == 0x7F) okValue = false;
@@ -597,28 +558,28 @@ class Checker {
   }
 
   void CheckNumber(const Spec& spec, const std::string& path, const Node& value, Found& f) {
-    bool isInt = spec.kind == Kind::Int;
+    bool isInt = spec.type == KeyType::Int;
     char range[96];
     if (isInt) std::snprintf(range, sizeof range, "a whole number from %.0f to %.0f", spec.min, spec.max);
     else std::snprintf(range, sizeof range, "a number from %g to %g", spec.min, spec.max);
-    std::string unit = spec.what[0] ? std::string(" (") + spec.what + ")" : "";
+    std::string unit = spec.unit[0] ? std::string(" (") + spec.unit + ")" : "";
     if (value.kind != NodeKind::Scalar) {
       Add("wrong-type", true, path, value, path + " must be " + range + unit + ", not " + Describe(value),
-          std::string("write a number, for example `") + spec.defaultText + "`");
+          std::string("write a number, for example `") + DefaultText(spec) + "`");
       return;
     }
     if (value.type == ScalarType::Null) {
       Add("empty-value", true, path, value, path + " has no value",
-          std::string("write ") + range + ", or remove the key to use the default (" + spec.defaultText + ")");
+          std::string("write ") + range + ", or remove the key to use the default (" + DefaultText(spec) + ")");
       return;
     }
     bool numeric = value.type == ScalarType::Int || (!isInt && value.type == ScalarType::Float);
     if (!numeric) {
-      std::string fix = std::string("write a number, for example `") + spec.defaultText + "`";
+      std::string fix = std::string("write a number, for example `") + DefaultText(spec) + "`";
       if (value.type == ScalarType::Str) {
         Found tmp;
         if (!CheckStringText(path, value, tmp, false)) return;
-        if (value.style != Style::Plain && Resolve(value.text) != ScalarType::Str) fix = "remove the quotes: `" + value.text + "`";
+        if (value.style != Style::Plain && ResolvePlain(value.text) != ScalarType::Str) fix = "remove the quotes: `" + value.text + "`";
       }
       Add("wrong-type", true, path, value, path + " must be " + range + unit + ", not " + Describe(value), fix);
       return;
@@ -626,23 +587,24 @@ class Checker {
     double v = NumberValue(value);
     if (std::isnan(v) || v < spec.min || v > spec.max) {
       Add("out-of-range", true, path, value, path + " is " + value.text + "; it must be " + range + unit,
-          std::string("write ") + range + ", or remove the key to use the default (" + spec.defaultText + ")");
+          std::string("write ") + range + ", or remove the key to use the default (" + DefaultText(spec) + ")");
       return;
     }
     f.valid = true;
   }
 
-  static ScalarType Resolve(const std::string& s) { return ResolvePlain(s); }
-
-  void CheckSpecial(const Spec& spec, const std::string& path, const Node& value, Found& f) {
+  // A list key: distinct items, each one of the key's values.
+  void CheckList(const Spec& spec, const std::string& path, const Node& value, Found& f) {
+    std::string items;
+    for (const std::string& v : spec.values) items += (items.empty() ? "" : ", ") + v;
     if (value.kind == NodeKind::Scalar && value.type == ScalarType::Null) {
       f.valid = true;
       return;
     }
     if (value.kind != NodeKind::Seq) {
-      std::string fix = "write a list, for example `Special: [AWS]`";
-      if (value.kind == NodeKind::Scalar) fix = "write it as a list: `Special: [" + value.text + "]`";
-      Add("wrong-type", true, path, value, path + " must be a list of AWS, HttpClient, GrpcClient, not " + Describe(value), fix);
+      std::string fix = "write a list, for example `" + Leaf(path) + ": [" + spec.values[0] + "]`";
+      if (value.kind == NodeKind::Scalar) fix = "write it as a list: `" + Leaf(path) + ": [" + value.text + "]`";
+      Add("wrong-type", true, path, value, path + " must be a list of " + items + ", not " + Describe(value), fix);
       return;
     }
     std::set<std::string> seen;
@@ -650,8 +612,8 @@ class Checker {
       const Node& item = N(value.children[i]);
       std::string ipath = path + "[" + std::to_string(i) + "]";
       if (item.kind != NodeKind::Scalar || item.type != ScalarType::Str) {
-        Add("wrong-type", true, ipath, item, "an item of " + path + " must be one of AWS, HttpClient, GrpcClient, not " + Describe(item),
-            "write one of AWS, HttpClient, GrpcClient");
+        Add("wrong-type", true, ipath, item, "an item of " + path + " must be one of " + items + ", not " + Describe(item),
+            "write one of " + items);
         continue;
       }
       Found tmp;
@@ -664,21 +626,27 @@ class Checker {
         }
         if (fix.empty()) {
           std::string near = Nearest(item.text, spec.values);
-          fix = near.empty() ? "write one of AWS, HttpClient, GrpcClient" : "did you mean `" + near + "`?";
+          fix = near.empty() ? "write one of " + items : "did you mean `" + near + "`?";
         }
-        Add("invalid-value", true, ipath, item, Show(item.text) + " is not a known instrumentation; " + path + " takes AWS, HttpClient, GrpcClient", fix);
+        Add("invalid-value", true, ipath, item, Show(item.text) + " is not an accepted item; " + path + " takes " + items, fix);
         continue;
       }
       if (!seen.insert(item.text).second) {
         Add("duplicate-item", false, ipath, item, Show(item.text) + " is listed more than once in " + path, "remove the repeated item");
         continue;
       }
-      specialItems_.push_back({&item, item.text});
+      if (path == "Monitoring.Special") specialItems_.push_back({&item, item.text});
     }
     f.valid = true;
   }
 
   // ---- rules across keys -------------------------------------------------------------
+
+  // A target runtime whose agent lacks the AWS SDK instrumentation (only the .NET 10
+  // agent ships it).
+  bool RuntimeWithoutAwsInstrumentation() const {
+    return std::find(opt_.runtimes.begin(), opt_.runtimes.end(), "dotnet8") != opt_.runtimes.end();
+  }
 
   const Found* Get(const std::string& path) const {
     auto it = found_.find(path);
@@ -782,7 +750,7 @@ class Checker {
           "the token is embedded in the layer and readable by anyone allowed lambda:GetLayerVersion",
           "write `BearerToken: ${env:DT_API_TOKEN}` and set DT_API_TOKEN on the function instead");
     }
-    if (opt_.dotnet8 && typeKnown && type == "awslambda") {
+    if (RuntimeWithoutAwsInstrumentation() && typeKnown && type == "awslambda") {
       for (const auto& item : specialItems_) {
         if (item.second == "AWS") {
           Add("aws-instrumentation-dotnet8", false, "Monitoring.Special", *item.first,
@@ -795,21 +763,6 @@ class Checker {
 };
 
 }  // namespace
-
-size_t EditDistance(const std::string& a, const std::string& b, bool fold) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      char x = fold ? Lower(a[i - 1]) : a[i - 1];
-      char y = fold ? Lower(b[j - 1]) : b[j - 1];
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x == y ? 0 : 1)});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
 
 std::vector<Diagnostic> Check(const uint8_t* data, size_t size, const CheckOptions& options) {
   Document doc;
@@ -833,50 +786,15 @@ std::vector<Diagnostic> Check(const uint8_t* data, size_t size, const CheckOptio
   return diags;
 }
 
-std::string DiagnosticsJson(const std::vector<Diagnostic>& diags) {
-  std::string out = "{\"diagnostics\":[";
-  for (size_t i = 0; i < diags.size(); ++i) {
-    const Diagnostic& d = diags[i];
-    if (i) out += ',';
-    out += "{\"code\":";
-    AppendJsonString(d.code, out);
-    out += d.error ? ",\"severity\":\"error\",\"path\":" : ",\"severity\":\"warning\",\"path\":";
-    AppendJsonString(d.path, out);
-    out += ",\"line\":" + std::to_string(d.line) + ",\"column\":" + std::to_string(d.col) + ",\"message\":";
-    AppendJsonString(d.message, out);
-    if (!d.fix.empty()) {
-      out += ",\"fix\":";
-      AppendJsonString(d.fix, out);
-    }
-    out += '}';
+Document ReadSettings(const uint8_t* data, size_t size) {
+  Document doc = Read(data, size);
+  std::vector<DuplicateKey> dups = FindDuplicateKeys(doc);
+  if (!dups.empty()) {
+    const Node& k = doc.nodes[dups[0].key];
+    throw ReadError("duplicate-key", "the key " + Show(k.text) + " appears more than once in its mapping", k.line, k.col,
+                    "keep one of them");
   }
-  out += "]}";
-  return out;
-}
-
-std::string ReadJson(const uint8_t* data, size_t size) {
-  std::string out;
-  try {
-    Document doc = Read(data, size);
-    auto dups = FindDuplicateKeys(doc);
-    if (!dups.empty()) {
-      const auto& k = doc.nodes[dups[0].key];
-      throw ReadError("duplicate-key", "the key `" + k.text + "` appears more than once in its mapping", k.line, k.col,
-                      "keep one of them");
-    }
-    out = "{\"value\":";
-    AppendValueJson(doc, doc.root, out);
-    out += '}';
-  } catch (const ReadError& e) {
-    out = "{\"error\":{\"code\":";
-    AppendJsonString(e.code(), out);
-    out += ",\"message\":";
-    AppendJsonString(e.what(), out);
-    out += ",\"line\":" + std::to_string(e.line()) + ",\"column\":" + std::to_string(e.col()) + ",\"fix\":";
-    AppendJsonString(e.fix(), out);
-    out += "}}";
-  }
-  return out;
+  return doc;
 }
 
 }  // namespace np::settings

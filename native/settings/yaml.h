@@ -1,5 +1,7 @@
-// The settings.yaml reader: the subset of YAML 1.2 (core schema) that settings.md
-// accepts, read from memory into a flat node tree with 1-based line/column positions.
+// The settings.yaml reader: the subset of YAML 1.2 (core schema) that docs/settings.md
+// ("YAML accepted") describes, read from memory into a flat node tree with 1-based
+// line/column positions. The reader is yaml.cc, yaml_block.cc and yaml_flow.cc (its
+// internals in yaml_reader.h); the core schema's rules are core_schema.cc.
 // Anchors, aliases, tags, complex keys, directives, several documents and tabs used
 // for indentation are refused with a ReadError naming the construct.
 #pragma once
@@ -61,12 +63,6 @@ struct DuplicateKey {
 };
 // Keys equal by their core-schema value, as the `yaml` package compares them.
 std::vector<DuplicateKey> FindDuplicateKeys(const Document& doc);
-
-// Core-schema value as a JSON value for the SDK: strings, null, booleans; numbers as
-// ["i"|"x"|"o"|"f", source] (converted in JS exactly as the yaml package does);
-// sequences ["s", item...], mappings ["m", key, value, ...].
-void AppendValueJson(const Document& doc, int32_t node, std::string& out);
-void AppendJsonString(const std::string& s, std::string& out);
 
 // How a plain scalar resolves under the core schema.
 ScalarType ResolvePlain(const std::string& s);

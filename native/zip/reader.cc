@@ -1,4 +1,4 @@
-// ZIP reader for untrusted input (see zip.h and the "Reading ZIPs" rules of layer.md).
+// ZIP reader for untrusted input (see zip.h and the "Reading ZIPs" rules of docs/layer.md).
 // Every offset is checked against the bytes actually present before it is read; all
 // arithmetic is in uint64_t on values below 2^48 or checked, so nothing overflows.
 #include <libdeflate.h>

@@ -50,7 +50,7 @@ struct WriteItem {
 };
 
 struct Record {
-  std::vector<uint8_t> bytes;  // local header + data
+  std::vector<uint8_t> bytes;  // local header + data (its size is where the next record starts)
   uint32_t crc32 = 0;
   uint64_t compressed = 0;
   uint64_t uncompressed = 0;
@@ -77,8 +77,13 @@ std::vector<uint8_t> MakeCentral(const std::vector<CentralItem>& items, uint64_t
 
 // ---------------------------------------------------------------- reader
 
+// The caps of the reader. The total has no default here: it is Lambda's limit for a
+// function and its layers, owned by the TypeScript side (lib/constants.ts,
+// LAMBDA_LIMITS.unzippedBytes), which passes it on every call. The ratio rule (200:1 for
+// an entry over 1 MiB) is the reader's own and has its defaults here.
 struct Limits {
-  uint64_t max_total = 262144000;     // unzipped bytes in all
+  explicit Limits(uint64_t max_total_bytes) : max_total(max_total_bytes) {}
+  uint64_t max_total;                 // unzipped bytes in all
   uint64_t ratio_min_size = 1 << 20;  // the ratio cap applies to entries bigger than this
   uint32_t max_ratio = 200;
 };

@@ -1,14 +1,27 @@
 // The `layer` command group through the real bin (needs `npm run build`).
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readCheckedZip } from '../../lib/layer';
 import { cli } from '../helpers/cli';
-import { cleanup, CORPUS, RELEASE, tmpDir } from './helpers';
+import { cleanup, CORPUS, listTree, RELEASE, tmpDir } from './helpers';
+
+/** The compressed bytes of the native library in a layer ZIP: size and SHA-256. */
+async function soData(layerZip: string) {
+  const z = await readCheckedZip(layerZip);
+  const e = z.directory.entries.find((x) => x.name.toString() === 'profiler/native/libnet_profiler.so')!;
+  const data = z.bytes.subarray(e.dataOffset, e.dataOffset + e.compressedSize);
+  return { size: data.length, sha256: createHash('sha256').update(data).digest('hex') };
+}
+// libdeflate's output for the x64 example library at levels 6 (the default) and 9
+const X64_SO_AT_6 = { size: 1268, sha256: '336b42d239facc73a8c0c5c548c8aaee5137e67867724b203ef0ff48b6bd8205' };
+const X64_SO_AT_9 = { size: 1254, sha256: '206c9ad5df67143cc60008ebd72a91f4283824dd907ae6e8ca8d590ab5b5047d' };
 
 afterAll(cleanup);
 
 describe('net-profiler layer', () => {
-  it('build --json: the document of cli.md, and the README command works', () => {
+  it('build --json: the document of docs/layer.md, and the README command works', () => {
     const out = tmpDir();
     const r = cli(['layer', 'build', RELEASE, '--arch', 'arm64', '--out', out, '--json']);
     expect(r.code, r.stderr).toBe(0);
@@ -31,7 +44,7 @@ describe('net-profiler layer', () => {
     expect(human.stdout).toContain(`sha256       ${doc.sha256}`);
   });
 
-  it('build --runtime and --settings and --level', () => {
+  it('build --runtime and --settings and --level (the level is the one used)', async () => {
     const out = tmpDir();
     const settings = path.join(out, 'mine.yaml');
     fs.writeFileSync(settings, 'General:\n  Enabled: true\n  Type: awslambda\nConnection:\n  EndpointUrl: http://localhost:4318\n');
@@ -42,6 +55,88 @@ describe('net-profiler layer', () => {
     const doc = JSON.parse(i.stdout);
     expect(doc.layer.runtimes).toEqual(['dotnet10']);
     expect(doc.entries.find((e: { path: string }) => e.path === 'profiler/settings/lambda/settings.yaml').size).toBe(fs.statSync(settings).size);
+    expect(await soData(JSON.parse(r.stdout).layerZip)).toEqual(X64_SO_AT_9);
+    const six = cli(['layer', 'build', RELEASE, '--arch', 'x64', '--runtime', 'dotnet10', '--out', path.join(out, 'six'), '--json']);
+    expect(six.code, six.stderr).toBe(0);
+    expect(await soData(JSON.parse(six.stdout).layerZip)).toEqual(X64_SO_AT_6);
+  });
+
+  it('build writes into the current folder when --out is not given (default .)', () => {
+    const cwd = tmpDir();
+    const r = cli(['layer', 'build', RELEASE, '--arch', 'arm64', '--json'], { cwd });
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.layerZip).toBe('profiler-lambda-layer-1.4.0-linux-arm64.zip');
+    expect(doc.packageZip).toBe('profiler-lambda-layer-1.4.0-linux-arm64-package.zip');
+    expect(fs.readdirSync(cwd).sort()).toEqual(['profiler-lambda-layer-1.4.0-linux-arm64-package.zip', 'profiler-lambda-layer-1.4.0-linux-arm64.zip']);
+  });
+
+  it('--out under /proc: exit 3 at once with the fs error naming it, no hang', () => {
+    const r = cli(['layer', 'build', RELEASE, '--arch', 'x64', '--out', '/proc/x', '--json'], { timeout: 20_000 });
+    expect(r.code).toBe(3);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toEqual({ ok: false, error: expect.objectContaining({ code: expect.stringMatching(/^fs-e/), message: expect.stringContaining('/proc/x') }) });
+  });
+
+  it('the package ZIP path is a folder: exit 3 with fs-eisdir naming it, nothing left behind', () => {
+    const out = tmpDir();
+    const pkg = path.join(out, 'profiler-lambda-layer-1.4.0-linux-arm64-package.zip');
+    fs.mkdirSync(pkg);
+    const r = cli(['layer', 'build', RELEASE, '--arch', 'arm64', '--out', out, '--json']);
+    expect(r.code).toBe(3);
+    expect(JSON.parse(r.stdout)).toEqual({ ok: false, error: expect.objectContaining({ code: 'fs-eisdir', file: pkg, message: expect.stringContaining(pkg), fix: expect.any(String) }) });
+    expect(listTree(out)).toEqual(['profiler-lambda-layer-1.4.0-linux-arm64-package.zip/']);
+    const human = cli(['layer', 'build', RELEASE, '--arch', 'arm64', '--out', out]);
+    expect(human.code).toBe(3);
+    expect(human.stderr).toContain(`${pkg}: error fs-eisdir: `);
+    expect(human.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('--out naming an existing file: exit 3, says --out is a folder', () => {
+    const file = path.join(tmpDir(), 'not-a-folder');
+    fs.writeFileSync(file, 'x');
+    const r = cli(['layer', 'build', RELEASE, '--arch', 'arm64', '--out', file]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('error fs-enotdir');
+    expect(r.stderr).toContain('--out is a folder');
+    expect(fs.readFileSync(file, 'utf8')).toBe('x');
+  });
+
+  it('inspect of a ZIP over the cap (/dev/zero): exit 1, input-too-large naming it', () => {
+    const r = cli(['layer', 'inspect', '/dev/zero', '--json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toEqual({ ok: false, error: expect.objectContaining({ code: 'input-too-large', file: '/dev/zero' }) });
+  });
+
+  it('inspect of the package ZIP says it is a package and which file to use', () => {
+    const out = tmpDir();
+    const b = JSON.parse(cli(['layer', 'build', RELEASE, '--arch', 'arm64', '--out', out, '--json']).stdout);
+    const r = cli(['layer', 'inspect', b.packageZip, '--json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.layer.valid).toBe(false);
+    const inner = 'profiler-lambda-layer-1.4.0-linux-arm64/profiler-lambda-layer-1.4.0-linux-arm64.zip';
+    expect(doc.findings).toEqual([expect.objectContaining({ code: 'layer-package', severity: 'error', message: expect.stringContaining(inner), fix: expect.stringContaining('layer unpack') })]);
+    const human = cli(['layer', 'inspect', b.packageZip]);
+    expect(human.stdout).toContain('a layer package, NOT a layer ZIP');
+    expect(human.stderr).toContain(inner);
+  });
+
+  it('words: one file and one folder are singular; rebuild speaks of the layer folder, not a release', () => {
+    const one = cli(['layer', 'unpack', path.join(CORPUS, 'good-stored.zip'), path.join(tmpDir(), 'u')]);
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stdout).toMatch(/^unpacked 1 file and 1 folder \(/);
+    const out = tmpDir();
+    const b = JSON.parse(cli(['layer', 'build', RELEASE, '--arch', 'arm64', '--out', out, '--json']).stdout);
+    const dir = path.join(tmpDir(), 'pkg');
+    expect(cli(['layer', 'unpack', b.packageZip, dir]).code).toBe(0);
+    const pkg = path.join(dir, 'profiler-lambda-layer-1.4.0-linux-arm64');
+    fs.symlinkSync('/etc/hostname', path.join(pkg, 'layer/profiler/agent/net8.0/extra.txt'));
+    const r = cli(['layer', 'rebuild', pkg]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error symlink-outside: symbolic link points outside the package\'s layer/ folder');
+    expect(r.stderr).not.toContain('release');
+    expect(r.stderr).toContain('rebuild refused (1 error); nothing was written');
   });
 
   it('a refused build: exit 1, the refusal document, nothing written', () => {
@@ -69,6 +164,22 @@ describe('net-profiler layer', () => {
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/usage: net-profiler layer/);
     }
+    // with --json: one JSON document, the error naming the argument, and the usage line
+    for (const [args, argument] of [
+      [['layer', 'build', 'rel', '--arch', '--json'], 'arch'],
+      [['layer', 'build', RELEASE, '--arch', 'x64', '--level', '13', '--json'], 'level'],
+      [['layer', 'build', RELEASE, '--arch', 'x64', '--level', '-1', '--json'], 'level'],
+      [['layer', 'build', RELEASE, '--arch', 'mips', '--json'], 'arch'],
+    ] as [string[], string][]) {
+      const r = cli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      const doc = JSON.parse(r.stdout);
+      expect(doc, args.join(' ')).toEqual({ ok: false, error: expect.objectContaining({ code: 'bad-argument', argument, usage: expect.stringMatching(/^net-profiler layer build /) }) });
+    }
+    // a huge value is quoted as a short prefix, not echoed whole
+    const huge = cli(['layer', 'build', RELEASE, '--arch', 'x'.repeat(120_000)]);
+    expect(huge.code).toBe(2);
+    expect(huge.stderr.length).toBeLessThan(2000);
     const missing = cli(['layer', 'build', '/nonexistent/release', '--arch', 'x64']);
     expect(missing.code).toBe(3);
     expect(missing.stderr).toContain('/nonexistent/release');
@@ -117,6 +228,8 @@ describe('net-profiler layer', () => {
     expect(cli(['layer', 'unpack', b.packageZip, dir]).code).toBe(0);
     const pkg = path.join(dir, 'profiler-lambda-layer-1.4.0-linux-arm64');
     fs.copyFileSync(path.join(RELEASE, 'native/linux-x64/libnet_profiler.so'), path.join(pkg, 'layer/profiler/native/libnet_profiler.so'));
+    const settings = path.join(pkg, 'layer/profiler/settings/lambda/settings.yaml');
+    fs.writeFileSync(settings, fs.readFileSync(settings, 'utf8').replace('http://localhost:4318', 'https://<environment>/api/v2/otlp').replace('- HttpClient', '- AWS'));
     // a hand-made ZIP of that tree (Info-ZIP keeps the modes of the files)
     const { writeZip } = await import('../../lib/layer');
     const files: { name: string; mode: number; file: string }[] = [];
@@ -134,7 +247,14 @@ describe('net-profiler layer', () => {
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.layer.valid).toBe(false);
-    expect(doc.findings).toEqual([expect.objectContaining({ code: 'native-wrong-machine', severity: 'error', path: 'profiler/native/libnet_profiler.so' })]);
+    const settingsPath = 'profiler/settings/lambda/settings.yaml';
+    expect(doc.findings).toEqual([
+      expect.objectContaining({ code: 'native-wrong-machine', severity: 'error', path: 'profiler/native/libnet_profiler.so' }),
+      expect.objectContaining({ code: 'placeholder', severity: 'error', path: `${settingsPath}#Connection.EndpointUrl`, line: 11, column: 16 }),
+      expect.objectContaining({ code: 'aws-instrumentation-dotnet8', severity: 'warning', path: expect.stringMatching(new RegExp(`^${settingsPath}#`)), line: expect.any(Number) }),
+    ]);
+    const human = cli(['layer', 'inspect', zip]);
+    expect(human.stderr).toMatch(new RegExp(`${settingsPath}:11:16: error placeholder: Connection.EndpointUrl: `));
   });
 
   it('shows progress on a TTY stderr, never with --json', async () => {

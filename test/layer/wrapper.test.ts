@@ -5,6 +5,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARCHES, LAMBDA_ARCHITECTURE, LAMBDA_LIMITS, RUNTIME_AGENT_FOLDER, RUNTIMES } from '../../lib/constants';
 import { buildLayer, unpackZip } from '../../lib/layer';
 import { needTool } from '../helpers/tools';
 import { cleanup, RELEASE, run, tmpDir } from './helpers';
@@ -22,7 +23,6 @@ beforeAll(async () => {
   const dir = tmpDir();
   for (const arch of [ARCH, OTHER] as const) {
     const r = await buildLayer({ release: RELEASE, arch, outDir: path.join(dir, 'out') });
-    if (!r.ok) throw new Error(JSON.stringify(r.errors));
     await unpackZip(r.layerZip, path.join(dir, arch));
   }
   layer = path.join(dir, ARCH);
@@ -51,10 +51,35 @@ function wrap(shell: string, root: string, env: Record<string, string>, extraArg
 
 const PROFILER_VARS = ['CORECLR_ENABLE_PROFILING', 'CORECLR_PROFILER', 'CORECLR_PROFILER_PATH', 'NET_PROFILER_HOME', 'NET_PROFILER_SETTINGS', 'NET_PROFILER_AGENT_PATH', 'DOTNET_STARTUP_HOOKS'];
 
+const STRACE = needTool('strace', "traces the wrapper's processes (no process but uname)", ['-V']);
+
 for (const shell of ['dash', 'bash']) {
   describe(`profiler_wrapper under ${shell}`, () => {
     const have = needTool(shell, `runs the startup wrapper under ${shell}`, ['-c', 'exit 0']);
-    const t = have ? it : it.skip;
+    const t = it.skipIf(!have);
+
+    it.skipIf(!have || !STRACE)(`profiling enabled: starts no process but uname, then execs the runtime (traced with strace; needs ${shell} and strace)`, () => {
+      const log = path.join(tmpDir(), 'trace');
+      const r = spawnSync('strace', ['-f', '-qq', '-e', 'trace=execve,fork,vfork,clone,clone3', '-o', log, shell, path.join(layer, 'profiler_wrapper'), '/bin/true', 'arg'], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NET_PROFILER_LAYER_ROOT: layer, AWS_EXECUTION_ENV: 'AWS_Lambda_dotnet10' },
+        timeout: 30_000,
+      });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toContain('[profiler_wrapper] profiling enabled');
+      const lines = fs.readFileSync(log, 'utf8').split('\n').filter(Boolean);
+      const execs = lines.map((l) => /^(\d+) +execve\("([^"]+)", \[(.*?)\].* = (-?\d+)/.exec(l)).filter((m): m is RegExpExecArray => m !== null);
+      // every program it tried to start, successful or not
+      const tried = [...new Set(execs.map((m) => path.basename(m[2]!)))].sort();
+      expect(tried).toEqual([shell, 'true', 'uname'].sort());
+      const started = execs.filter((m) => m[4] === '0').map((m) => path.basename(m[2]!));
+      expect(started).toEqual([shell, 'uname', 'true']);
+      // one child process in all (the one that runs uname); the runtime replaces the shell
+      const pids = new Set(lines.map((l) => l.split(' ')[0]));
+      expect(pids.size).toBe(2);
+      const shellPid = execs[0]![1];
+      expect(execs.find((m) => path.basename(m[2]!) === 'true')![1]).toBe(shellPid);
+    });
 
     t('enabled for dotnet10: exports the variables and execs the runtime with its arguments', () => {
       const r = wrap(shell, layer, { AWS_EXECUTION_ENV: 'AWS_Lambda_dotnet10' });
@@ -170,12 +195,36 @@ for (const shell of ['dash', 'bash']) {
 
 describe('shell scripts pass shellcheck', () => {
   const have = needTool('shellcheck', 'lints the startup wrapper and deploy-layer.sh');
-  (have ? it : it.skip)('profiler_wrapper (as POSIX sh) and deploy-layer.sh', () => {
+  it.skipIf(!have)('profiler_wrapper (as POSIX sh) and deploy-layer.sh (needs shellcheck)', () => {
     const w = run('shellcheck', ['-s', 'sh', path.join(__dirname, '../../assets/profiler_wrapper')]);
     expect(w.code, w.stdout).toBe(0);
     const built = run('shellcheck', ['-s', 'sh', path.join(layer, 'profiler_wrapper')]);
     expect(built.code, built.stdout).toBe(0);
     const d = run('shellcheck', [path.join(__dirname, '../../assets/deploy-layer.sh')]);
     expect(d.code, d.stdout).toBe(0);
+  });
+});
+
+describe("the shell scripts' copies of the product's constants (lib/constants.ts) are the same", () => {
+  const wrapperText = fs.readFileSync(path.join(__dirname, '../../assets/profiler_wrapper'), 'utf8');
+  const deployText = fs.readFileSync(path.join(__dirname, '../../assets/deploy-layer.sh'), 'utf8');
+
+  it('profiler_wrapper: one case per runtime, with its agent folder, and the message naming them all', () => {
+    const cases = [...wrapperText.matchAll(/^\s+AWS_Lambda_(\w+)\) np_runtime=(\w+); np_tfm=([\w.]+) ;;$/gm)].map((m) => [m[1], m[2], m[3]]);
+    expect(cases).toEqual(RUNTIMES.map((r) => [r, r, RUNTIME_AGENT_FOLDER[r]]));
+    expect(wrapperText).toContain(`is not ${RUNTIMES.map((r) => `AWS_Lambda_${r}`).join(' or ')}`);
+  });
+
+  it("deploy-layer.sh: the runtimes, the architectures and Lambda's limits", () => {
+    const rt = (re: RegExp) => [...deployText.matchAll(re)].map((m) => m[1]);
+    expect(rt(/\. == "(\w+)"/g)).toEqual([...RUNTIMES]);
+    expect(rt(/\$c\.Runtime != "(\w+)"/g)).toEqual([...RUNTIMES]);
+    expect(rt(/\.arch == "(\w+)"/g)).toEqual([...ARCHES]);
+    expect(deployText).toContain(`[ "$arch" = x64 ] && lambda_arch=${LAMBDA_ARCHITECTURE.x64}`);
+    expect(deployText).toContain(`lambda_arch=${LAMBDA_ARCHITECTURE.arm64}\n`);
+    expect(deployText).toContain(`if ($after | length) > ${LAMBDA_LIMITS.layersPerFunction} then`);
+    expect(deployText).toContain(`if $bytes > ${LAMBDA_LIMITS.environmentBytes} then`);
+    expect(50 * 1024 * 1024).toBe(LAMBDA_LIMITS.directUploadBytes);
+    expect(deployText).toContain('direct_limit="${NP_DIRECT_UPLOAD_LIMIT:-$((50 * 1024 * 1024))}"');
   });
 });

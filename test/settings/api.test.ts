@@ -12,16 +12,18 @@ import {
   envReference,
   initSettings,
   initSettingsFile,
-  KEYS,
-  parseEnvFile,
+  maskSettings,
+  parseAssignments,
+  parseDotenv,
   parseSettings,
   parseValueFor,
   resolveSettings,
   setSettingsFile,
-  settingsJsonSchema,
+  settingsKeys,
   SettingsError,
 } from '../../lib/settings';
 import { NetProfilerError } from '../../lib/errors';
+import { INPUT_CAPS } from '../../lib/constants';
 
 const ROOT = path.resolve(__dirname, '../..');
 const FIX = path.join(__dirname, 'fixtures');
@@ -36,13 +38,10 @@ describe('parseSettings', () => {
     expect(parseSettings(example)).toEqual(YAML.parse(example, { version: '1.2' }));
   });
   it('throws a NetProfilerError naming the construct, line and column', () => {
-    try {
-      parseSettings('a: 1\nb: &anchor 2\n', 'x.yaml');
-      expect.unreachable();
-    } catch (err) {
-      expect(err).toBeInstanceOf(NetProfilerError);
-      expect(err).toMatchObject({ code: 'anchor', file: 'x.yaml', line: 2, column: 4 });
-    }
+    expect(() => parseSettings('a: 1\nb: &anchor 2\n', 'x.yaml')).toThrow(NetProfilerError);
+    expect(() => parseSettings('a: 1\nb: &anchor 2\n', 'x.yaml')).toThrow(
+      expect.objectContaining({ code: 'anchor', kind: 'refused', file: 'x.yaml', line: 2, column: 4, fix: expect.any(String) }),
+    );
     expect(() => parseSettings('a: 1\na: 2\n')).toThrow(expect.objectContaining({ code: 'duplicate-key', line: 2 }));
   });
 });
@@ -73,11 +72,15 @@ describe('effectiveSettings', () => {
   it('throws SettingsError with every diagnostic when the file has errors', async () => {
     const seed = fs.readFileSync(path.join(FIX, 'seed.yaml'));
     expect(() => effectiveSettings(seed)).toThrow(SettingsError);
-    try {
-      effectiveSettings(seed);
-    } catch (err) {
-      expect((err as SettingsError).diagnostics.map((d) => d.line)).toEqual([7, 9]);
-    }
+    expect(() => effectiveSettings(seed, { file: 'seed.yaml' })).toThrow(
+      expect.objectContaining({
+        code: 'settings-invalid',
+        file: 'seed.yaml',
+        line: 7,
+        column: 16,
+        diagnostics: [expect.objectContaining({ line: 7 }), expect.objectContaining({ line: 9 })],
+      }),
+    );
     await expect(effectiveSettingsFile(path.join(FIX, 'seed.yaml'))).rejects.toBeInstanceOf(SettingsError);
     await expect(effectiveSettingsFile(path.join(FIX, 'spec-example.yaml'))).resolves.toMatchObject({ General: { Provider: 'dynatrace' } });
   });
@@ -93,19 +96,25 @@ describe('resolveSettings', () => {
   it('a missing variable is an error naming it and where it is used', () => {
     const s = effectiveSettings(example.replace('ServiceName: lambda-profiler-demo\n  Enabled', 'ServiceName: ${env:SVC}\n  Enabled'));
     expect(() => resolveSettings(s, { DT_API_TOKEN: 'x' })).toThrow(/SVC \(Monitoring\.ServiceName\)/);
-    try {
-      resolveSettings(s, {});
-    } catch (err) {
-      expect((err as NetProfilerError).code).toBe('env-missing');
-      expect((err as Error).message).toContain('DT_API_TOKEN');
-      expect((err as Error).message).toContain('SVC');
-    }
+    expect(() => resolveSettings(s, {})).toThrow(
+      expect.objectContaining({
+        code: 'env-missing',
+        kind: 'refused',
+        message: 'environment variables not set: DT_API_TOKEN (Connection.BearerToken), SVC (Monitoring.ServiceName)',
+      }),
+    );
   });
-  it('envReference and parseEnvFile', () => {
+  it('resolves header values and leaves keys that take no reference alone', () => {
+    const text = example.replace('  Type: http\n', '  Type: http\n  Headers:\n    X-Team: ${env:TEAM}\n');
+    const r = resolveSettings(effectiveSettings(text), { DT_API_TOKEN: 't', TEAM: 'core' });
+    expect(r.Connection.Headers).toEqual({ 'X-Team': 'core' });
+    expect(() => resolveSettings(effectiveSettings(text), { DT_API_TOKEN: 't' })).toThrow(/TEAM \(Connection\.Headers\.X-Team\)/);
+  });
+  it('envReference and parseDotenv', () => {
     expect(envReference('${env:A_1}')).toBe('A_1');
     expect(envReference('x${env:A}')).toBeUndefined();
-    expect(parseEnvFile('# c\nA=1\nexport B = "two words"\nC=\'x\'\n\n')).toEqual({ A: '1', B: 'two words', C: 'x' });
-    expect(() => parseEnvFile('A=1\nnot a line\n', '.env')).toThrow(expect.objectContaining({ code: 'env-file-syntax', line: 2 }));
+    expect(parseDotenv('# c\nA=1\nexport B = "two words"\nC=\'x\'\n\n')).toEqual({ A: '1', B: 'two words', C: 'x' });
+    expect(() => parseDotenv('A=1\nnot a line\n', '.env')).toThrow(expect.objectContaining({ code: 'dotenv-syntax', file: '.env', line: 2 }));
   });
 });
 
@@ -166,8 +175,15 @@ describe('editSettings', () => {
   });
   it('refuses an unknown key path as a usage error with a suggestion', () => {
     expect(() => editSettings(commented, [{ path: 'Connection.Timeout', value: 1 }])).toThrow(
-      expect.objectContaining({ code: 'unknown-key', kind: 'usage', fix: 'did you mean Connection.TimeoutMs?' }),
+      expect.objectContaining({ code: 'bad-argument', kind: 'usage', argument: 'path', message: expect.stringContaining('did you mean Connection.TimeoutMs?') }),
     );
+    expect(() => editSettings(commented, [{ path: 'Monitoring', value: 1 }])).toThrow(/it is a section/);
+    expect(() => parseAssignments(['Nope.Key=1'])).toThrow(expect.objectContaining({ code: 'bad-argument', argument: 'KEY=VALUE' }));
+    expect(() => parseAssignments(['novalue'])).toThrow(expect.objectContaining({ code: 'bad-argument', argument: 'KEY=VALUE' }));
+    expect(parseAssignments(['Monitoring.Enabled=false', 'Connection.TimeoutMs='])).toEqual([
+      { path: 'Monitoring.Enabled', value: false },
+      { path: 'Connection.TimeoutMs', value: undefined },
+    ]);
   });
   it('keeps CRLF line ends and a BOM', () => {
     const crlf = '\uFEFF' + commented.replace(/\n/g, '\r\n');
@@ -186,6 +202,29 @@ describe('editSettings', () => {
     await expect(setSettingsFile(file, [{ path: 'Connection.EndpointUrl', value: 'ftp://x' }])).rejects.toBeInstanceOf(SettingsError);
     expect(fs.readFileSync(file).equals(before)).toBe(true);
     expect(fs.readdirSync(dir)).toEqual(['settings.yaml']);
+  });
+  it('setSettingsFile on a symbolic link edits the target and keeps the link (and the mode)', async () => {
+    const dir = tmpdir();
+    const target = path.join(dir, 'real.yaml');
+    const link = path.join(dir, 'link.yaml');
+    fs.writeFileSync(target, commented, { mode: 0o600 });
+    fs.symlinkSync('real.yaml', link);
+    await setSettingsFile(link, [{ path: 'Monitoring.ServiceName', value: 'via-link' }]);
+    expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(fs.readlinkSync(link)).toBe('real.yaml');
+    expect(fs.readFileSync(target, 'utf8')).toBe(commented.replace('ServiceName: svc', 'ServiceName: via-link'));
+    expect(fs.statSync(target).mode & 0o777).toBe(0o600);
+    expect(fs.readdirSync(dir).sort()).toEqual(['link.yaml', 'real.yaml']);
+  });
+  it('a settings file larger than the cap is refused while reading, naming the file and the cap', async () => {
+    const started = Date.now();
+    await expect(setSettingsFile('/dev/zero', [{ path: 'Monitoring.ServiceName', value: 'x' }])).rejects.toMatchObject({
+      code: 'input-too-large',
+      file: '/dev/zero',
+      message: expect.stringContaining(String(INPUT_CAPS.settingsBytes)),
+    });
+    await expect(effectiveSettingsFile('/dev/zero')).rejects.toMatchObject({ code: 'input-too-large' });
+    expect(Date.now() - started).toBeLessThan(5000);
   });
   it('parseValueFor converts command-line values by the key type', () => {
     expect(parseValueFor('Monitoring.Enabled', 'false')).toBe(false);
@@ -215,8 +254,10 @@ describe('initSettings', () => {
     }
   });
   it('rejects unknown providers and types', () => {
-    expect(() => initSettings({ provider: 'x' as never })).toThrow(/unknown provider/);
-    expect(() => initSettings({ type: 'azurefunctions' as never })).toThrow(expect.objectContaining({ fix: expect.stringMatching(/not supported yet/) }));
+    expect(() => initSettings({ provider: 'x' as never })).toThrow(expect.objectContaining({ code: 'bad-argument', argument: 'provider', message: expect.stringMatching(/unknown provider/) }));
+    expect(() => initSettings({ type: 'azurefunctions' as never })).toThrow(
+      expect.objectContaining({ code: 'bad-argument', argument: 'type', message: expect.stringMatching(/not supported yet/) }),
+    );
   });
   it('initSettingsFile refuses to overwrite', async () => {
     const dir = tmpdir();
@@ -230,11 +271,8 @@ describe('initSettings', () => {
 
 describe('JSON Schema', () => {
   const committed = JSON.parse(fs.readFileSync(path.join(ROOT, 'schema/settings.schema.json'), 'utf8')) as Record<string, unknown>;
-  it('the committed schema/settings.schema.json is the one the code generates', () => {
-    expect(committed).toEqual(settingsJsonSchema());
-  });
   it('names every key of the format with its type and default', () => {
-    for (const k of KEYS) {
+    for (const k of settingsKeys()) {
       let node = committed as { properties?: Record<string, unknown> };
       for (const part of k.path.split('.')) {
         node = node.properties?.[part] as typeof node;
@@ -247,5 +285,21 @@ describe('JSON Schema', () => {
   it('is in the published package files', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { files: string[] };
     expect(pkg.files).toContain('schema/');
+  });
+});
+
+describe('maskSettings', () => {
+  it('masks the token and secret-looking header values; references and other values stay', () => {
+    const text = example
+      .replace('${env:DT_API_TOKEN}', 'dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.0123456789abcdef')
+      .replace('  Type: http\n', '  Type: http\n  Headers:\n    X-Api-Key: k-0123456789abcdef\n    X-Team: core\n    X-Other: "Bearer abcdefghijklmnop"\n');
+    const s = effectiveSettings(text);
+    const m = maskSettings(s);
+    expect(m.Connection.BearerToken).toBe('dt0c01.ABCD************');
+    expect(m.Connection.Headers).toEqual({ 'X-Api-Key': 'k-01************', 'X-Team': 'core', 'X-Other': 'Bearer abcd************' });
+    expect(m.Connection.EndpointUrl).toBe(s.Connection.EndpointUrl);
+    expect(s.Connection.BearerToken).toBe('dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.0123456789abcdef');
+    expect(maskSettings(s, true)).toEqual(s);
+    expect(maskSettings(effectiveSettings(example)).Connection.BearerToken).toBe('${env:DT_API_TOKEN}');
   });
 });

@@ -1,4 +1,4 @@
-// Every rule of settings.md, through the public API (the native checker).
+// Every rule of docs/settings.md, through the public API (the native checker).
 import { describe, expect, it } from 'vitest';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -168,6 +168,7 @@ describe('types and ranges', () => {
     expect(codes(doc({ monitoring: '  Special:\n    - AWS\n    - AWS' }))).toEqual(['warning:duplicate-item:Monitoring.Special[1]']);
     const d = only(doc({ monitoring: '  Special: [HttpClnt]' }));
     expect(d).toMatchObject({ code: 'invalid-value', path: 'Monitoring.Special[0]' });
+    expect(d.message).toBe('`HttpClnt` is not an accepted item; Monitoring.Special takes AWS, HttpClient, GrpcClient');
     expect(d.fix).toContain('HttpClient');
     expect(only(doc({ monitoring: '  Special: [aws]' })).fix).toContain('AWS');
     expect(only(doc({ monitoring: '  Special: AWS' }))).toMatchObject({ code: 'wrong-type', fix: 'write it as a list: `Special: [AWS]`' });
@@ -289,8 +290,13 @@ describe('values the checker must catch', () => {
     expect(d[0]?.fix).toContain('${env:');
     expect(codes(doc({ connection: '  BearerToken: ${env:TOKEN}' }), { forLayer: true })).toEqual([]);
   });
+  it('refuses a source that is neither text nor bytes (usage error)', () => {
+    expect(() => checkSettings(42 as never)).toThrow(expect.objectContaining({ code: 'bad-argument', kind: 'usage', argument: 'source' }));
+  });
   it('rejects unknown runtimes in the options (usage error)', () => {
-    expect(() => checkSettings(doc(), { runtimes: ['dotnet6' as never] })).toThrow(/unknown runtime/);
+    expect(() => checkSettings(doc(), { runtimes: ['dotnet6' as never] })).toThrow(
+      expect.objectContaining({ code: 'bad-argument', kind: 'usage', argument: 'runtimes', message: 'unknown runtime "dotnet6" (accepted: dotnet8, dotnet10)' }),
+    );
   });
 });
 
@@ -369,8 +375,10 @@ describe('robustness', () => {
         b[i] = n % 2 ? x >>> 24 : ' :-#\n[]{}"\'|>a1\t'.charCodeAt((x >>> 24) % 16);
       }
       const r = checkSettings(b);
-      expect(typeof r.ok).toBe('boolean');
+      expect(r.ok).toBe(!r.diagnostics.some((d) => d.severity === 'error'));
       for (const d of r.diagnostics) {
+        expect(['error', 'warning']).toContain(d.severity);
+        expect(d.code).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
         expect(d.line).toBeGreaterThanOrEqual(1);
         expect(d.column).toBeGreaterThanOrEqual(1);
         expect(d.message.length).toBeGreaterThan(0);
@@ -379,9 +387,12 @@ describe('robustness', () => {
   });
   it('the committed fuzz corpus never throws', () => {
     const dir = path.join(__dirname, '../corpus/settings_reader');
-    for (const f of fs.readdirSync(dir)) {
+    const files = fs.readdirSync(dir);
+    expect(files.length).toBeGreaterThan(10);
+    for (const f of files) {
       const r = checkSettings(fs.readFileSync(path.join(dir, f)));
-      expect(typeof r.ok).toBe('boolean');
+      expect(r.ok, f).toBe(!r.diagnostics.some((d) => d.severity === 'error'));
+      for (const d of r.diagnostics) expect(d.line >= 1 && d.column >= 1 && d.message.length > 0, f).toBe(true);
     }
   });
 });

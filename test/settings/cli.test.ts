@@ -3,7 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { cli, ROOT } from '../helpers/cli';
+import { spawnSync } from 'child_process';
+import { INPUT_CAPS } from '../../lib/constants';
+import { BIN, cli, ROOT } from '../helpers/cli';
 
 const FIX = path.join(__dirname, 'fixtures');
 const SEED = path.join(FIX, 'seed.yaml');
@@ -25,7 +27,7 @@ describe('settings check', () => {
     expect(lines).toHaveLength(4);
     expect(r.stderr).toContain('2 errors');
   });
-  it('--json prints exactly the cli.md document and nothing else', () => {
+  it('--json prints exactly the documented check document (docs/settings.md) and nothing else', () => {
     const r = cli(['settings', 'check', SEED, '--json']);
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout) as { file: string; ok: boolean; diagnostics: Record<string, unknown>[] };
@@ -82,15 +84,20 @@ describe('settings show', () => {
     expect(s.Connection).toMatchObject({ TimeoutMs: 10000, Headers: {}, BearerToken: '${env:DT_API_TOKEN}' });
     expect(s.Monitoring).toMatchObject({ Sampling: { Ratio: 1 } });
   });
-  it('--resolve uses the environment; --env-file uses the file; a missing variable exits 1 naming it', () => {
+  it('--resolve uses the environment; --dotenv uses the file; a missing variable exits 1 naming it', () => {
     const ex = path.join(FIX, 'spec-example.yaml');
-    const r = cli(['settings', 'show', ex, '--resolve', '--json'], { env: { DT_API_TOKEN: 'dt0c01.fromenv' } });
+    const r = cli(['settings', 'show', ex, '--resolve', '--json', '--show-secrets'], { env: { DT_API_TOKEN: 'dt0c01.fromenv' } });
     expect(r.code).toBe(0);
     expect((JSON.parse(r.stdout) as { Connection: { BearerToken: string } }).Connection.BearerToken).toBe('dt0c01.fromenv');
     const envFile = path.join(dir, '.env');
     fs.writeFileSync(envFile, 'DT_API_TOKEN=dt0c01.fromfile\n');
-    const f = cli(['settings', 'show', ex, '--env-file', envFile, '--json'], { env: { DT_API_TOKEN: 'dt0c01.fromenv' } });
+    const f = cli(['settings', 'show', ex, '--dotenv', envFile, '--json', '--show-secrets'], { env: { DT_API_TOKEN: 'dt0c01.fromenv' } });
+    expect(f.code).toBe(0);
     expect((JSON.parse(f.stdout) as { Connection: { BearerToken: string } }).Connection.BearerToken).toBe('dt0c01.fromfile');
+    // Node 20 takes `--env-file` itself from any position: the CLI's flag is --dotenv only.
+    const old = cli(['settings', 'show', ex, '--env-file', envFile]);
+    expect(old.code).toBe(2);
+    expect(old.stderr).toContain('unknown flag "--env-file"');
     // an undefined value removes the variable from the child's environment
     const missing = cli(['settings', 'show', ex, '--resolve'], { env: { DT_API_TOKEN: undefined as unknown as string } });
     expect(missing.code).toBe(1);
@@ -147,7 +154,147 @@ describe('settings init', () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('already exists');
     expect(cli(['settings', 'init', '-o', out, '--force']).code).toBe(0);
-    expect(cli(['settings', 'init', '--provider', 'nope']).code).toBe(2);
-    expect(cli(['settings', 'init', '--type', 'azurefunctions']).stderr).toContain('not supported yet');
+    const provider = cli(['settings', 'init', '--provider', 'nope']);
+    expect(provider.code).toBe(2);
+    expect(provider.stderr).toContain('unknown provider "nope" (accepted: dynatrace, otlp)');
+    expect(provider.stderr).toContain('usage: net-profiler settings init');
+    const type = cli(['settings', 'init', '--type', 'azurefunctions']);
+    expect(type.code).toBe(2);
+    expect(type.stderr).toContain('not supported yet');
+  });
+});
+
+describe('hardening of the settings commands', () => {
+  it('every settings input has a cap enforced while reading: /dev/zero exits 1 at once, naming the file and the cap', () => {
+    const ex = path.join(FIX, 'spec-example.yaml');
+    const runs: [string[], string][] = [
+      [['settings', 'check', '/dev/zero'], '/dev/zero'],
+      [['settings', 'show', '/dev/zero'], '/dev/zero'],
+      [['settings', 'set', '/dev/zero', 'Monitoring.ServiceName=x'], '/dev/zero'],
+      [['settings', 'show', ex, '--dotenv', '/dev/zero'], '/dev/zero'],
+    ];
+    for (const [args, file] of runs) {
+      const started = Date.now();
+      const r = cli(args, { timeout: 20_000 });
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(Date.now() - started, args.join(' ')).toBeLessThan(15_000);
+      expect(r.stderr, args.join(' ')).toContain(`${file}: error input-too-large`);
+      const cap = args.includes('--dotenv') ? INPUT_CAPS.dotenvBytes : INPUT_CAPS.settingsBytes;
+      expect(r.stderr, args.join(' ')).toContain(`larger than ${cap} bytes`);
+      const j = cli([...args, '--json'], { timeout: 20_000 });
+      expect(JSON.parse(j.stdout)).toMatchObject({ ok: false, error: { code: 'input-too-large', file } });
+    }
+  });
+
+  it('settings set on a symbolic link edits the target and keeps the link', () => {
+    const target = path.join(dir, 'target.yaml');
+    const link = path.join(dir, 'link.yaml');
+    const text = fs.readFileSync(path.join(FIX, 'spec-example.yaml'), 'utf8');
+    fs.writeFileSync(target, text);
+    fs.symlinkSync(target, link);
+    const r = cli(['settings', 'set', link, 'Monitoring.ServiceName=linked']);
+    expect(r.code).toBe(0);
+    expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(fs.readlinkSync(link)).toBe(target);
+    expect(fs.readFileSync(target, 'utf8')).toBe(text.replace('  ServiceName: lambda-profiler-demo\n  Enabled', '  ServiceName: linked\n  Enabled'));
+  });
+
+  it('usage errors with --json print one JSON document with the error and the usage line (exit 2)', () => {
+    const file = path.join(dir, 's1.yaml');
+    fs.writeFileSync(file, fs.readFileSync(path.join(FIX, 'spec-example.yaml')));
+    const before = fs.readFileSync(file);
+    const cases: [string[], string, string][] = [
+      [['settings', 'set', file, 'Nope.Key=1', '--json'], 'KEY=VALUE', 'settings set FILE KEY=VALUE... [--json]'],
+      [['settings', 'set', file, 'novalue', '--json'], 'KEY=VALUE', 'settings set FILE KEY=VALUE... [--json]'],
+      [['settings', 'set', file, '--json'], 'KEY=VALUE', 'settings set FILE KEY=VALUE... [--json]'],
+      [['settings', 'check', '--json'], 'FILE', 'settings check FILE'],
+      [['settings', 'check', SEED, '--runtime', 'dotnet6', '--json'], 'runtime', 'settings check FILE'],
+      [['settings', 'show', SEED, '--dotenv', '--json'], 'dotenv', 'settings show FILE'],
+    ];
+    for (const [args, argument, usage] of cases) {
+      const r = cli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      const doc = JSON.parse(r.stdout) as { ok: boolean; error: { code: string; argument?: string; usage?: string; message: string } };
+      expect(doc.ok, args.join(' ')).toBe(false);
+      expect(doc.error, args.join(' ')).toMatchObject({ code: 'bad-argument', argument });
+      expect(doc.error.usage, args.join(' ')).toContain(`net-profiler ${usage}`);
+    }
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+    const human = cli(['settings', 'set', file, 'Nope.Key=1']);
+    expect(human.stderr).toContain('"Nope.Key" is not a settings key');
+    expect(human.stderr).toContain('usage: net-profiler settings set FILE KEY=VALUE... [--json]');
+    const near = cli(['settings', 'set', file, 'Connection.Timeout=5', '--json']);
+    expect((JSON.parse(near.stdout) as { error: { message: string } }).error.message).toContain('did you mean Connection.TimeoutMs?');
+  });
+
+  it('no settings command prints a planted token unless --show-secrets is given', () => {
+    const token = 'dt0c01.PLANTEDTOKEN0123456789.abcdefABCDEF0123456789abcdef';
+    const headerSecret = 'PLANTEDHEADERSECRET0123456789';
+    const text = fs
+      .readFileSync(path.join(FIX, 'spec-example.yaml'), 'utf8')
+      .replace('${env:DT_API_TOKEN}', token)
+      .replace('  Type: http\n', `  Type: http\n  Headers:\n    X-Api-Key: ${headerSecret}\n    X-Auth: \${env:AUTH}\n    X-Team: core\n`);
+    const file = path.join(dir, 'planted.yaml');
+    fs.writeFileSync(file, text);
+    const refFile = path.join(dir, 'planted-ref.yaml');
+    fs.writeFileSync(refFile, fs.readFileSync(path.join(FIX, 'spec-example.yaml')));
+    const envFile = path.join(dir, 'planted.env');
+    fs.writeFileSync(envFile, `DT_API_TOKEN=${token}\nAUTH=Bearer ${headerSecret}\n`);
+    const bad = path.join(dir, 'planted-bad.yaml');
+    fs.writeFileSync(bad, text.replace(`BearerToken: ${token}`, `BearerToken: ${token}\${x}`).replace('CollectionInterval: 10', 'CollectionInterval: 0'));
+    const env = { DT_API_TOKEN: token, AUTH: `Bearer ${headerSecret}` };
+    const runs: string[][] = [];
+    for (const json of [[], ['--json']]) {
+      runs.push(
+        ['settings', 'check', file, '--for-layer', ...json],
+        ['settings', 'check', bad, ...json],
+        ['settings', 'show', file, ...json],
+        ['settings', 'show', bad, ...json],
+        ['settings', 'show', refFile, '--resolve', ...json],
+        ['settings', 'show', refFile, '--dotenv', envFile, ...json],
+        ['settings', 'set', file, 'Monitoring.ServiceName=svc2', ...json],
+        ['settings', 'set', file, 'Monitoring.Metrics.CollectionInterval=0', ...json],
+      );
+    }
+    for (const args of runs) {
+      const r = cli(args, { env });
+      expect(r.code, args.join(' ')).toBeLessThan(2);
+      const out = r.stdout + r.stderr;
+      expect(out, args.join(' ')).not.toContain('PLANTEDTOKEN');
+      expect(out, args.join(' ')).not.toContain(headerSecret);
+    }
+    const masked = JSON.parse(cli(['settings', 'show', file, '--json'], { env }).stdout) as { Connection: { BearerToken: string; Headers: Record<string, string> } };
+    expect(masked.Connection.BearerToken).toBe('dt0c01.PLAN************');
+    expect(masked.Connection.Headers['X-Team']).toBe('core');
+    expect(masked.Connection.Headers['X-Auth']).toBe('${env:AUTH}');
+    const resolved = JSON.parse(cli(['settings', 'show', file, '--resolve', '--json'], { env }).stdout) as typeof masked;
+    expect(resolved.Connection.Headers['X-Auth']).toBe('Bearer PLAN************');
+    const shown = cli(['settings', 'show', file, '--resolve', '--show-secrets', '--json'], { env });
+    const doc = JSON.parse(shown.stdout) as typeof masked;
+    expect(doc.Connection.BearerToken).toBe(token);
+    expect(doc.Connection.Headers['X-Api-Key']).toBe(headerSecret);
+    expect(doc.Connection.Headers['X-Auth']).toBe(`Bearer ${headerSecret}`);
+    expect(cli(['settings', 'show', file, '--show-secrets'], { env }).stdout).toContain(token);
+  });
+
+  it('only the edit commands load the yaml package', () => {
+    // A preload that reports, at exit, whether any module of the `yaml` package was loaded.
+    const hook = path.join(dir, 'yaml-probe.js');
+    fs.writeFileSync(
+      hook,
+      "process.on('exit', () => { if (Object.keys(require.cache).some((k) => /[\\\\/]node_modules[\\\\/]yaml[\\\\/]/.test(k))) require('fs').writeSync(2, 'YAML-LOADED\\n'); });\n",
+    );
+    const ex = path.join(FIX, 'spec-example.yaml');
+    const file = path.join(dir, 'probe.yaml');
+    fs.writeFileSync(file, fs.readFileSync(ex));
+    const run = (args: string[]) => spawnSync(process.execPath, ['-r', hook, BIN, ...args], { encoding: 'utf8', env: { ...process.env, DT_API_TOKEN: 'x' } });
+    for (const args of [['settings', 'check', ex], ['settings', 'check', ex, '--json'], ['settings', 'show', ex, '--resolve'], ['settings', 'init']]) {
+      const r = run(args);
+      expect(r.status, args.join(' ')).toBe(0);
+      expect(r.stderr, args.join(' ')).not.toContain('YAML-LOADED');
+    }
+    const set = run(['settings', 'set', file, 'Monitoring.ServiceName=probe']);
+    expect(set.status).toBe(0);
+    expect(set.stderr).toContain('YAML-LOADED');
   });
 });

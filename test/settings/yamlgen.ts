@@ -1,4 +1,4 @@
-// A generator of YAML documents in the subset settings.md accepts, written in many
+// A generator of YAML documents in the subset docs/settings.md accepts, written in many
 // styles (block/flow, every scalar style, comments everywhere, awkward plain scalars).
 // The test does not need to know the expected value: the `yaml` package decides it.
 

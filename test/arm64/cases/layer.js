@@ -60,12 +60,13 @@ module.exports = async (addon, root) => {
     for (const m of p.entries) {
       const it = items[k++];
       central.push({ name: it.name, mode: it.mode, dir: Boolean(it.dir), crc32: m.crc32, compressedSize: m.compressedSize, size: m.size, method: m.method, offset });
-      offset += 30 + it.name.length + m.compressedSize;
+      offset += m.recordBytes; // the native writer says how many bytes each record took
     }
   }
   chunks.push(addon.zipCentral(central, offset, dos));
   const zip = Buffer.concat(chunks);
-  const checked = await addon.zipVerify(zip);
+  // the unzipped-total cap the SDK passes by default (LAMBDA_LIMITS.unzippedBytes of lib/constants.ts)
+  const checked = await addon.zipVerify(zip, { maxUnzippedBytes: 262144000 });
   const infos = addon.releaseInspect([files.get('profiler/native/libnet_profiler.so').data, files.get('profiler/agent/net8.0/NetProfiler.Agent.StartupHook.dll').data]);
   const inflated = await addon.zipExtract(zip, checked.entries.filter((e) => !e.dir));
   const inflatedHash = crypto.createHash('sha256');

@@ -18,14 +18,14 @@ function fnv(s) {
 module.exports = (addon, root) => {
   const fix = path.join(root, 'test/settings/fixtures');
   const read = (p) => fs.readFileSync(path.join(fix, p));
-  const seed = JSON.parse(addon.settingsCheck(read('seed.yaml'), {}));
-  const example = JSON.parse(addon.settingsCheck(read('spec-example.yaml'), { dotnet8: true, forLayer: true }));
+  const seed = addon.settingsCheck(read('seed.yaml'), { runtimes: [], forLayer: false });
+  const example = addon.settingsCheck(read('spec-example.yaml'), { runtimes: ['dotnet8'], forLayer: true });
   const files = fs.readdirSync(path.join(fix, 'differential')).filter((f) => f.endsWith('.yaml')).sort();
   let values = '';
-  for (const f of files) values += f + '=' + addon.settingsRead(read(path.join('differential', f))) + '\n';
+  for (const f of files) values += f + '=' + JSON.stringify(addon.settingsRead(read(path.join('differential', f)))) + '\n';
   return {
-    seed: seed.diagnostics.map((d) => `${d.severity}:${d.code}@${d.line}:${d.column}`),
-    example: example.diagnostics.map((d) => `${d.severity}:${d.code}@${d.line}:${d.column}`),
+    seed: seed.map((d) => `${d.severity}:${d.code}@${d.line}:${d.column}`),
+    example: example.map((d) => `${d.severity}:${d.code}@${d.line}:${d.column}`),
     corpusFiles: files.length,
     corpusHash: fnv(values),
   };

@@ -1,0 +1,185 @@
+// Glue for native/otlp: request bodies to the protobuf the dump stores, frames and the
+// file header, replay batches, and the response and status messages of the exchange.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "glue.h"
+#include "otlp/batch.h"
+#include "otlp/frame.h"
+#include "otlp/request.h"
+
+namespace {
+
+using np::otlp::Signal;
+
+Signal SignalArg(const Napi::CallbackInfo& info, size_t i) {
+  std::string v = info[i].IsString() ? info[i].As<Napi::String>().Utf8Value() : std::string();
+  if (v == "traces") return Signal::Traces;
+  if (v == "metrics") return Signal::Metrics;
+  if (v == "logs") return Signal::Logs;
+  throw Napi::TypeError::New(info.Env(), "signal must be traces, metrics or logs");
+}
+
+bool BoolArg(const Napi::CallbackInfo& info, size_t i) { return info.Length() > i && info[i].ToBoolean().Value(); }
+
+uint64_t U64Arg(const Napi::CallbackInfo& info, size_t i, const char* name) {
+  if (info[i].IsBigInt()) {
+    bool lossless = true;
+    return info[i].As<Napi::BigInt>().Uint64Value(&lossless);
+  }
+  if (info[i].IsNumber()) {
+    double d = info[i].As<Napi::Number>().DoubleValue();
+    if (d >= 0 && d <= 9007199254740991.0) return uint64_t(d);
+  }
+  throw Napi::TypeError::New(info.Env(), std::string(name) + " must be a non-negative integer");
+}
+
+// Hands a string's bytes to JS without a copy (the Buffer owns the string).
+Napi::Buffer<char> Take(Napi::Env env, std::string&& s) {
+  if (s.empty()) return Napi::Buffer<char>::New(env, 0);
+  auto* owned = new std::string(std::move(s));
+  return Napi::Buffer<char>::New(env, owned->data(), owned->size(), [](Napi::Env, char*, std::string* p) { delete p; }, owned);
+}
+
+void SetCounts(Napi::Env env, Napi::Object o, const np::otlp::Counts& c) {
+  o.Set("spans", Napi::Number::New(env, double(c.spans)));
+  o.Set("metricPoints", Napi::Number::New(env, double(c.points)));
+  o.Set("logRecords", Napi::Number::New(env, double(c.logs)));
+}
+
+// otlpDecodeBody(body, signal, json) -> {spans, metricPoints, logRecords, payload?} | {error}
+Napi::Value DecodeBody(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto body = np::glue::BytesArg(info, 0, "body");
+  Signal s = SignalArg(info, 1);
+  bool json = BoolArg(info, 2);
+  return np::glue::Guard(env, [&]() -> Napi::Value {
+    std::string out, err;
+    np::otlp::Counts c;
+    Napi::Object r = Napi::Object::New(env);
+    if (!np::otlp::DecodeBody(s, np::otlp::Bytes(reinterpret_cast<const char*>(body.data), body.size), json, out, c, err)) {
+      r.Set("error", Napi::String::New(env, err));
+      return r;
+    }
+    SetCounts(env, r, c);
+    if (json) r.Set("payload", Take(env, std::move(out)));
+    return r;
+  });
+}
+
+// otlpFrames(kinds[], sequences[], payloads[]) -> one Buffer holding every frame in order
+Napi::Value Frames(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsArray() || !info[1].IsArray() || !info[2].IsArray()) throw Napi::TypeError::New(env, "otlpFrames(kinds, sequences, payloads)");
+  Napi::Array kinds = info[0].As<Napi::Array>(), seqs = info[1].As<Napi::Array>(), payloads = info[2].As<Napi::Array>();
+  const uint32_t n = payloads.Length();
+  if (kinds.Length() != n || seqs.Length() != n) throw Napi::TypeError::New(env, "otlpFrames: the three lists differ in length");
+  return np::glue::Guard(env, [&]() -> Napi::Value {
+    std::string out;
+    for (uint32_t i = 0; i < n; ++i) {
+      Napi::Value p = payloads[i];
+      if (!p.IsTypedArray()) throw Napi::TypeError::New(env, "otlpFrames: a payload is not a Buffer");
+      auto a = p.As<Napi::Uint8Array>();
+      Napi::Value k = kinds[i], q = seqs[i];
+      out.reserve(out.size() + a.ByteLength() + 40);
+      np::otlp::AppendFrame(out, uint8_t(k.As<Napi::Number>().Uint32Value()), uint64_t(q.As<Napi::Number>().DoubleValue()),
+                            std::string_view(reinterpret_cast<const char*>(a.Data()), a.ByteLength()));
+    }
+    return Take(env, std::move(out));
+  });
+}
+
+// otlpFileHeader(createdUnixNanos: bigint, pid) -> Buffer(64)
+Napi::Value FileHeader(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  uint64_t created = U64Arg(info, 0, "createdUnixNanos");
+  uint64_t pid = U64Arg(info, 1, "pid");
+  return Take(env, np::otlp::FileHeader(created, uint32_t(pid)));
+}
+
+// otlpRebatch(requests, signal, cap, oldBefore: bigint) -> [{request, spans, metricPoints, logRecords, old, oversize}] | null
+Napi::Value Rebatch(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto bytes = np::glue::BytesArg(info, 0, "requests");
+  Signal s = SignalArg(info, 1);
+  uint64_t cap = U64Arg(info, 2, "cap");
+  uint64_t old = U64Arg(info, 3, "oldBefore");
+  return np::glue::Guard(env, [&]() -> Napi::Value {
+    std::vector<np::otlp::Batch> out;
+    if (!np::otlp::Rebatch(s, np::otlp::Bytes(reinterpret_cast<const char*>(bytes.data), bytes.size), size_t(cap), old, out)) return env.Null();
+    Napi::Array list = Napi::Array::New(env, out.size());
+    for (size_t i = 0; i < out.size(); ++i) {
+      Napi::Object o = Napi::Object::New(env);
+      o.Set("request", Take(env, std::move(out[i].request)));
+      SetCounts(env, o, out[i].counts);
+      o.Set("old", Napi::Number::New(env, double(out[i].old)));
+      o.Set("oversize", Napi::Boolean::New(env, out[i].oversize));
+      list.Set(uint32_t(i), o);
+    }
+    return list;
+  });
+}
+
+// otlpResponse(signal, rejected, message, json) -> Buffer
+Napi::Value Response(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Signal s = SignalArg(info, 0);
+  uint64_t rejected = U64Arg(info, 1, "rejected");
+  std::string msg = info[2].IsString() ? info[2].As<Napi::String>().Utf8Value() : std::string();
+  return Take(env, np::otlp::EncodeResponse(s, rejected, msg, BoolArg(info, 3)));
+}
+
+// otlpDecodeResponse(body, signal, json) -> {rejected, message} | null
+Napi::Value DecodeResponse(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto body = np::glue::BytesArg(info, 0, "body");
+  Signal s = SignalArg(info, 1);
+  uint64_t rejected = 0;
+  std::string msg;
+  if (!np::otlp::DecodeResponse(s, np::otlp::Bytes(reinterpret_cast<const char*>(body.data), body.size), BoolArg(info, 2), rejected, msg))
+    return env.Null();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("rejected", Napi::Number::New(env, double(rejected)));
+  o.Set("message", Napi::String::New(env, msg));
+  return o;
+}
+
+// otlpStatus(code, message, json) -> Buffer
+Napi::Value Status(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int32_t code = info[0].IsNumber() ? info[0].As<Napi::Number>().Int32Value() : 0;
+  std::string msg = info[1].IsString() ? info[1].As<Napi::String>().Utf8Value() : std::string();
+  return Take(env, np::otlp::EncodeStatus(code, msg, BoolArg(info, 2)));
+}
+
+// otlpDecodeStatus(body, json) -> {code, message} | null
+Napi::Value DecodeStatus(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto body = np::glue::BytesArg(info, 0, "body");
+  int32_t code = 0;
+  std::string msg;
+  if (!np::otlp::DecodeStatus(np::otlp::Bytes(reinterpret_cast<const char*>(body.data), body.size), BoolArg(info, 1), code, msg)) return env.Null();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("code", Napi::Number::New(env, code));
+  o.Set("message", Napi::String::New(env, msg));
+  return o;
+}
+
+void Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("otlpDecodeBody", Napi::Function::New(env, DecodeBody, "otlpDecodeBody"));
+  exports.Set("otlpFrames", Napi::Function::New(env, Frames, "otlpFrames"));
+  exports.Set("otlpFileHeader", Napi::Function::New(env, FileHeader, "otlpFileHeader"));
+  exports.Set("otlpRebatch", Napi::Function::New(env, Rebatch, "otlpRebatch"));
+  exports.Set("otlpResponse", Napi::Function::New(env, Response, "otlpResponse"));
+  exports.Set("otlpDecodeResponse", Napi::Function::New(env, DecodeResponse, "otlpDecodeResponse"));
+  exports.Set("otlpStatus", Napi::Function::New(env, Status, "otlpStatus"));
+  exports.Set("otlpDecodeStatus", Napi::Function::New(env, DecodeStatus, "otlpDecodeStatus"));
+  Napi::Object limits = Napi::Object::New(env);
+  limits.Set("maxFramePayload", Napi::Number::New(env, double(np::otlp::kMaxFramePayload)));
+  exports.Set("otlpLimits", limits);
+}
+
+NP_REGISTER("otlp", Init);
+
+}  // namespace
