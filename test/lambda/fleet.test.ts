@@ -6,7 +6,7 @@
 // instrument, field by field.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'child_process';
-import { CreateFunctionCommand, GetFunctionCommand, LambdaClient, ListLayerVersionsCommand, PublishLayerVersionCommand, type Runtime } from '@aws-sdk/client-lambda';
+import { CreateFunctionCommand, GetFunctionCommand, LambdaClient, ListLayerVersionsCommand, PublishLayerVersionCommand, UpdateFunctionConfigurationCommand, type Runtime } from '@aws-sdk/client-lambda';
 import { publishLayer } from '../../lib/lambda';
 import { BIN, ROOT } from '../helpers/cli';
 import { cliAsync, needMoto, startMoto, startProxy, type FaultProxy, type Moto, type ProxiedRequest } from '../helpers/moto';
@@ -356,6 +356,40 @@ describe.runIf(needMoto())('many functions in two regions, behind a fault proxy'
     expect(lines.slice(5, 8).map((l) => l.split(/ +/).slice(0, 3).join(' '))).toEqual(['fleet-001 eu-central-1 unchanged', 'fleet-002 eu-central-1 unchanged', 'fleet-011 eu-central-1 unchanged']);
     expect(r.stdout).toMatch(/\n0 changed, 3 unchanged, 0 refused, 0 failed\n$/);
     expect(r.stderr).toBe('');
+  });
+
+  it('status over a selection exits 1 when any function has a problem', async () => {
+    const f = fns[2]!;
+    const was = before.get(key(f))!;
+    await clients[f.region]!.send(new UpdateFunctionConfigurationCommand({ FunctionName: f.name, Environment: { Variables: { ...(was.Environment as Record<string, string>), AWS_LAMBDA_EXEC_WRAPPER: '/opt/profiler_wrapper' } } }));
+    try {
+      const r = await np(['status', 'fleet-001', f.name, '--json']);
+      expect(r.code).toBe(1);
+      expect(json(r).summary).toEqual({ changed: 0, unchanged: 1, refused: 1, failed: 0 });
+      expect(json(r).results.find((x: { function: string }) => x.function === arn(f)).problems.map((p: { code: string }) => p.code)).toEqual(['wrapper-without-layer']);
+    } finally {
+      await clients[f.region]!.send(new UpdateFunctionConfigurationCommand({ FunctionName: f.name, Environment: { Variables: was.Environment as Record<string, string> } }));
+    }
+  });
+
+  it('on a terminal: a progress line on stderr as functions finish', async () => {
+    // `script` gives the command a pseudo-terminal; its output is what the terminal shows.
+    const cmd = [process.execPath, BIN, 'lambda', 'status', 'fleet-001', 'fleet-003', 'fleet-007', '--region', EU].map((a) => `'${a}'`).join(' ');
+    // Not spawnSync: the proxy lives in this process and must keep answering.
+    const r = await new Promise<{ status: number | null; stdout: string }>((resolve) => {
+      const child = spawn('script', ['-qec', cmd, '/dev/null'], { cwd: ROOT, env: { ...process.env, ...env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      const t = setTimeout(() => child.kill('SIGKILL'), 120_000);
+      child.on('close', (status) => {
+        clearTimeout(t);
+        resolve({ status, stdout });
+      });
+    });
+    expect(r.status, r.stdout).toBe(0);
+    expect(r.stdout).toMatch(/1\/3 done, 0 refused, 0 failed/);
+    expect(r.stdout).toMatch(/3\/3 done, 0 refused, 0 failed/);
+    expect(r.stdout).toMatch(/0 changed, 3 unchanged, 0 refused, 0 failed/);
   });
 
   it('publish to several regions: one version per region', async () => {
