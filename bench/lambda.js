@@ -5,6 +5,14 @@
 // read its directory). Served from a local HTTP server that honours ranges, as S3 does.
 //
 //   npm run build:ts && node bench/lambda.js [MiB]        (default 60 MiB)
+//
+// And, with `fleet`, instrumenting many functions: `lambda instrument --all --layer-name`
+// over N functions (default 100) in one run, side by side with the same work done one
+// function at a time with the one-function command (`lambda instrument FN --layer-arn`),
+// against moto on loopback, with a counting proxy in front: the wall time and the AWS
+// calls per function of each, then uninstrument of the lot.
+//
+//   npm run build:ts && node bench/lambda.js fleet [N]
 'use strict';
 const fs = require('fs');
 const http = require('http');
@@ -16,7 +24,7 @@ const root = path.resolve(__dirname, '..');
 const { remoteZipSize } = require(path.join(root, 'dist/lambda'));
 const { readZipDirectoryFromTail } = require(path.join(root, 'dist/layer'));
 
-const mib = Number(process.argv[2] ?? 60);
+const mib = Number(process.argv[2] === 'fleet' ? 60 : (process.argv[2] ?? 60));
 const dataDir = path.join(__dirname, 'data');
 const zipPath = path.join(dataDir, `lambda-code-${mib}mib.zip`);
 
@@ -59,7 +67,117 @@ async function time(label, n, fn) {
   return { label, ms, last };
 }
 
+function startMoto() {
+  return new Promise((resolve, reject) => {
+    const srv = http.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = srv.address().port;
+      srv.close(() => {
+        const child = require('child_process').spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+        const deadline = Date.now() + 60_000;
+        const poll = () =>
+          http
+            .get({ host: '127.0.0.1', port, path: '/moto-api/' }, (res) => {
+              res.resume();
+              resolve({ port, child });
+            })
+            .on('error', () => (Date.now() > deadline ? reject(new Error('moto did not start')) : setTimeout(poll, 200)));
+        poll();
+      });
+    });
+  });
+}
+
+/** A proxy in front of moto that counts the requests it forwards. */
+function countingProxy(target) {
+  const counter = { n: 0 };
+  return new Promise((resolve) => {
+    const server = http.createServer((req, res) => {
+      counter.n++;
+      const up = http.request({ host: '127.0.0.1', port: target, method: req.method, path: req.url, headers: { ...req.headers, host: `127.0.0.1:${target}` } }, (r) => {
+        res.writeHead(r.statusCode, r.headers);
+        r.pipe(res);
+      });
+      up.on('error', () => res.destroy());
+      req.pipe(up);
+    });
+    server.listen(0, '127.0.0.1', () => resolve({ server, counter, url: `http://127.0.0.1:${server.address().port}` }));
+  });
+}
+
+function np(args, env) {
+  return new Promise((resolve) => {
+    const child = require('child_process').spawn(process.execPath, [path.join(root, 'bin/net-profiler.js'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', () => undefined);
+    child.on('close', (code) => resolve({ code, out }));
+  });
+}
+
+async function fleetBench(n) {
+  const { LambdaClient, CreateFunctionCommand } = require('@aws-sdk/client-lambda');
+  const { buildLayer } = require(path.join(root, 'dist/layer'));
+  const { publishLayer } = require(path.join(root, 'dist/lambda'));
+  const os = require('os');
+  const moto = await startMoto();
+  const proxy = await countingProxy(moto.port);
+  const motoUrl = `http://127.0.0.1:${moto.port}`;
+  const env = { ...process.env, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'eu-central-1', AWS_DEFAULT_REGION: 'eu-central-1', AWS_ENDPOINT_URL: proxy.url, AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', NO_COLOR: '1' };
+  Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_EC2_METADATA_DISABLED: 'true' });
+  try {
+    const role = spawnSync('aws', ['iam', 'create-role', '--role-name', 'bench', '--assume-role-policy-document', '{"Version":"2012-10-17","Statement":[]}', '--endpoint-url', motoUrl], { env: { ...env, AWS_ENDPOINT_URL: motoUrl }, encoding: 'utf8' });
+    if (role.status !== 0) throw new Error(`aws iam create-role failed: ${role.stderr}`);
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'np-bench-'));
+    const built = await buildLayer({ release: path.join(root, 'examples/release'), arch: 'arm64', outDir: tmp });
+    const layer = await publishLayer({ region: 'eu-central-1', endpointUrl: motoUrl, zip: built.layerZip, layerName: 'bench-np', quietSdk: true });
+    const c = new LambdaClient({ region: 'eu-central-1', endpoint: motoUrl, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    const code = fs.readFileSync(built.layerZip).subarray(0, 0);
+    void code;
+    const yazl = require('yazl');
+    const zip = await new Promise((resolve) => {
+      const z = new yazl.ZipFile();
+      z.addBuffer(Buffer.from('MZ'), 'App.dll');
+      z.end();
+      const parts = [];
+      z.outputStream.on('data', (d) => parts.push(d)).on('end', () => resolve(Buffer.concat(parts)));
+    });
+    const names = [];
+    for (let i = 0; i < 2 * n; i++) {
+      const name = `bench-${i}`;
+      names.push(name);
+      await c.send(new CreateFunctionCommand({ FunctionName: name, Role: 'arn:aws:iam::123456789012:role/bench', Runtime: 'dotnet10', Handler: 'App::App.F::H', Architectures: ['arm64'], Code: { ZipFile: zip }, Environment: { Variables: { APP: name } } }));
+    }
+    const first = names.slice(0, n);
+    const second = names.slice(n);
+    const measure = async (label, fn) => {
+      const calls0 = proxy.counter.n;
+      const t0 = Date.now();
+      const ok = await fn();
+      return { label, ms: Date.now() - t0, calls: proxy.counter.n - calls0, ok };
+    };
+    const fleet = await measure(`fleet: one command, ${n} functions (--concurrency 4)`, async () => (await np(['lambda', 'instrument', ...first, '--layer-name', 'bench-np', '--json'], env)).code === 0);
+    const single = await measure(`one at a time: ${n} commands`, async () => {
+      let ok = true;
+      for (const f of second) ok = (await np(['lambda', 'instrument', f, '--layer-arn', layer.layerVersionArn, '--json'], env)).code === 0 && ok;
+      return ok;
+    });
+    const un = await measure(`fleet uninstrument, ${2 * n} functions`, async () => (await np(['lambda', 'uninstrument', ...names, '--json'], env)).code === 0);
+    console.log(`instrument ${n} functions against moto on loopback (${os.cpus().length} cores), AWS calls counted at a proxy:`);
+    for (const r of [fleet, single, un]) {
+      const per = r.label.startsWith('fleet uninstrument') ? 2 * n : n;
+      console.log(`  ${r.label.padEnd(48)} ${String(r.ms).padStart(7)} ms  ${(r.ms / per).toFixed(1).padStart(7)} ms/function  ${(r.calls / per).toFixed(2).padStart(6)} calls/function${r.ok ? '' : '  (FAILED)'}`);
+    }
+    console.log(`  ratio: the fleet command is ${(single.ms / fleet.ms).toFixed(1)}x faster, ${(single.calls / fleet.calls).toFixed(2)}x the calls of one at a time`);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  } finally {
+    proxy.server.close();
+    moto.child.kill();
+  }
+}
+
 (async () => {
+  if (process.argv[2] === 'fleet') return fleetBench(Number(process.argv[3] ?? 100));
   makeZip();
   const body = fs.readFileSync(zipPath);
   const server = await serve(body);

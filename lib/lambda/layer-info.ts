@@ -5,22 +5,20 @@
  * @packageDocumentation
  */
 import * as fs from 'fs';
+import * as path from 'path';
+import { ARCHES, type Arch, isArch, isRuntime, RUNTIMES, type Runtime } from '../constants';
 import { fileError, NetProfilerError } from '../errors';
 import { inspectLayer, readZipDirectoryFromTail } from '../layer';
-
-/** Architecture names in layer file names and manifests. */
-export type LayerArch = 'arm64' | 'x64';
-/** The Lambda runtimes the layer supports. */
-export type LayerRuntime = 'dotnet8' | 'dotnet10';
+import { lambdaError, type LambdaErrorCode } from './errors';
 
 /** The facts about a layer ZIP that publishing and attaching need. */
 export interface LayerInfo {
   /** The profiler release version from `profiler/manifest.json`. */
   version: string;
   /** The architecture the layer was built for. */
-  arch: LayerArch;
+  arch: Arch;
   /** The runtimes it was built for. */
-  runtimes: LayerRuntime[];
+  runtimes: Runtime[];
   /** Sum of the entries' uncompressed sizes. */
   unzippedBytes: number;
   /** Size of the ZIP file in bytes. */
@@ -47,12 +45,21 @@ export async function readLayerInfo(zipPath: string): Promise<LayerInfo> {
   let zipBytes: number;
   try {
     const st = await fs.promises.stat(zipPath);
-    if (!st.isFile()) throw Object.assign(new Error('not a file'), { code: st.isDirectory() ? 'EISDIR' : 'EINVAL' });
+    // A folder is refused here; a device or a pipe goes to the ZIP reader, which caps what it reads.
+    if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
     zipBytes = st.size;
   } catch (err) {
     throw fileError(err, zipPath);
   }
   const r = await inspectLayer(zipPath);
+  const inner = packagedLayer(r.entries.map((e) => e.path));
+  if (inner) {
+    throw invalid(
+      zipPath,
+      `is the layer package (what a user downloads, with deploy-layer.sh and the layer unpacked), not the layer ZIP`,
+      `publish the layer ZIP: ${inner} inside this package, which \`layer build\` also wrote beside it as ${path.join(path.dirname(zipPath), path.basename(inner))}`,
+    );
+  }
   const errors = r.findings.filter((f) => f.severity === 'error');
   if (!r.layer.valid || errors.length > 0) {
     const list = errors.slice(0, 3).map((f) => `${f.code}${f.path ? ` (${f.path})` : ''}: ${f.message}`).join('; ');
@@ -69,32 +76,41 @@ export function layerInfoFromManifest(
 ): LayerInfo {
   const m = manifest as { version?: unknown; arch?: unknown; runtimes?: unknown };
   if (typeof m !== 'object' || m === null) throw invalid(zipPath, 'profiler/manifest.json is not an object');
-  if (m.arch !== 'arm64' && m.arch !== 'x64') {
-    throw invalid(zipPath, `profiler/manifest.json has arch ${JSON.stringify(m.arch)}; expected "arm64" or "x64"`);
+  if (!isArch(m.arch)) {
+    throw invalid(zipPath, `profiler/manifest.json has arch ${JSON.stringify(m.arch).slice(0, 40)}; expected one of ${ARCHES.join(', ')}`);
   }
   const runtimes = m.runtimes;
-  if (
-    !Array.isArray(runtimes) ||
-    runtimes.length === 0 ||
-    !runtimes.every((r) => r === 'dotnet8' || r === 'dotnet10')
-  ) {
-    throw invalid(zipPath, `profiler/manifest.json has runtimes ${JSON.stringify(runtimes)}; expected a list of "dotnet8" and "dotnet10"`);
+  if (!Array.isArray(runtimes) || runtimes.length === 0 || !runtimes.every(isRuntime)) {
+    throw invalid(zipPath, `profiler/manifest.json has runtimes ${JSON.stringify(runtimes).slice(0, 80)}; expected a list of ${RUNTIMES.join(', ')}`);
   }
   if (typeof m.version !== 'string' || m.version === '') throw invalid(zipPath, 'profiler/manifest.json has no version');
   return {
     version: m.version,
     arch: m.arch,
-    runtimes: [...new Set(runtimes as LayerRuntime[])],
+    runtimes: [...new Set(runtimes as Runtime[])],
     unzippedBytes: sizes.unzippedBytes,
     zipBytes: sizes.zipBytes,
   };
 }
 
-function invalid(zipPath: string, why: string): NetProfilerError {
-  return new NetProfilerError('invalid-layer', `${zipPath} ${why}`, {
+function invalid(zipPath: string, why: string, fix?: string): NetProfilerError<LambdaErrorCode> {
+  return lambdaError('invalid-layer', `${zipPath} ${why}`, {
     file: zipPath,
-    fix: 'build the layer with `net-profiler layer build` (or `layer rebuild` after editing layer/)',
+    fix: fix ?? 'build the layer with `net-profiler layer build` (or `layer rebuild` after editing layer/)',
   });
+}
+
+/**
+ * The path of the layer ZIP inside a layer package (`NAME/NAME.zip` beside
+ * `NAME/deploy-layer.sh`), or undefined when `entries` are not a package's.
+ */
+export function packagedLayer(entries: string[]): string | undefined {
+  const names = new Set(entries);
+  for (const e of entries) {
+    const m = /^([^/]+)\/\1\.zip$/.exec(e);
+    if (m && (names.has(`${m[1]}/deploy-layer.sh`) || names.has(`${m[1]}/function-environment.json`))) return e;
+  }
+  return undefined;
 }
 
 /**

@@ -4,21 +4,11 @@
  * No AWS calls here, so every rule can be checked on its own.
  * @packageDocumentation
  */
-import { NetProfilerError } from '../errors';
+import { type Arch, archOfLambda, isRuntime, LAMBDA_ARCHITECTURE, LAMBDA_LIMITS, RUNTIMES } from '../constants';
+import { quoteValue } from '../errors';
+import { maskIfSecret } from '../secrets';
+import { LambdaRefusal } from './errors';
 import { InstrumentRecord } from './record';
-import type { LayerArch, LayerRuntime } from './layer-info';
-
-/** Lambda's limits that `instrument` checks (`layer.md`, "Lambda limits checked"). */
-export const LAMBDA_LIMITS = {
-  /** Layers per function. */
-  layersPerFunction: 5,
-  /** Environment variables, total, as the JSON of the variables map (bytes). */
-  environmentBytes: 4096,
-  /** Largest ZIP sent inline with the request (bytes); above it, S3. */
-  directUploadBytes: 50 * 1024 * 1024,
-  /** Function plus layers, unzipped (bytes). */
-  unzippedBytes: 262_144_000,
-} as const;
 
 /** The variables the layer needs (`function-environment.json` of the layer package). */
 export const PROFILER_VARIABLES: Readonly<Record<string, string>> = Object.freeze({
@@ -51,34 +41,14 @@ export const RESERVED_VARIABLES: ReadonlySet<string> = new Set([
   'TZ',
 ]);
 
-/** The refusal codes of `cli.md`, in the order they are checked. */
-export const REFUSAL_CODES = [
-  'package-type-image',
-  'unsupported-runtime',
-  'architecture-mismatch',
-  'too-many-layers',
-  'environment-too-large',
-  'reserved-variable',
-  'wrapper-conflict',
-  'unzipped-too-large',
-] as const;
-
-/** One of {@link REFUSAL_CODES}. */
-export type RefusalCode = (typeof REFUSAL_CODES)[number];
-
-/** Lambda's name for an architecture. */
-export function lambdaArch(arch: LayerArch): 'arm64' | 'x86_64' {
-  return arch === 'x64' ? 'x86_64' : 'arm64';
+/** Lambda's name for an architecture (`x64` → `x86_64`). */
+export function lambdaArch(arch: Arch): 'arm64' | 'x86_64' {
+  return LAMBDA_ARCHITECTURE[arch];
 }
 
-/** A refusal: the operation would be rejected by Lambda or would break the function. Nothing was changed. */
-export class LambdaRefusal extends NetProfilerError {
-  /** One of {@link REFUSAL_CODES}. */
-  declare readonly code: RefusalCode;
-  constructor(code: RefusalCode, message: string, fix?: string) {
-    super(code, message, { kind: 'refused', ...(fix ? { fix } : {}) });
-    this.name = 'LambdaRefusal';
-  }
+/** A variable's value as a message may show it: masked when it looks secret (unless `show`), quoted, cut short. */
+export function shownValue(name: string, value: string, show = false): string {
+  return quoteValue(maskIfSecret(name, value, show), 60);
 }
 
 /** A non-fatal remark about a plan. */
@@ -110,7 +80,7 @@ export interface LayerFacts {
   /** Versioned ARN (`…:layer:NAME:7`). */
   layerVersionArn: string;
   /** Architecture it was built for (undefined when Lambda does not say). */
-  arch?: LayerArch;
+  arch?: Arch;
   /** Runtimes it was built for (empty when Lambda does not say). */
   runtimes: string[];
 }
@@ -152,8 +122,6 @@ export function environmentBytes(variables: Record<string, string>): number {
   return Buffer.byteLength(JSON.stringify(variables), 'utf8');
 }
 
-const SUPPORTED_RUNTIMES: readonly LayerRuntime[] = ['dotnet8', 'dotnet10'];
-
 /**
  * Plans attaching `layer` and setting `variables` on `fn`. Throws a {@link LambdaRefusal}
  * for the first refusal that applies, in the order of {@link REFUSAL_CODES} (all but
@@ -165,8 +133,11 @@ export function planInstrument(input: {
   layer: LayerFacts;
   variables: Record<string, string>;
   force: boolean;
+  /** Show secret-looking values in the messages; default masked. */
+  showSecrets?: boolean;
 }): LambdaPlan {
   const { fn, record, layer, variables, force } = input;
+  const show = (name: string, value: string) => shownValue(name, value, input.showSecrets);
   const warnings: LambdaWarning[] = [];
 
   if (fn.packageType === 'Image') {
@@ -176,11 +147,11 @@ export function planInstrument(input: {
       'install the profiler in the image instead (copy the layer ZIP contents to /opt and set AWS_LAMBDA_EXEC_WRAPPER)',
     );
   }
-  if (!SUPPORTED_RUNTIMES.includes(fn.runtime as LayerRuntime)) {
+  if (!isRuntime(fn.runtime)) {
     throw new LambdaRefusal(
       'unsupported-runtime',
-      `${fn.name} runs ${fn.runtime ?? 'no managed runtime'}; the profiler layer supports dotnet8 and dotnet10`,
-      'attach the layer to a dotnet8 or dotnet10 function',
+      `${fn.name} runs ${fn.runtime ? quoteValue(fn.runtime) : 'no managed runtime'}; the profiler layer supports ${RUNTIMES.join(' and ')}`,
+      `attach the layer to a ${RUNTIMES.join(' or ')} function`,
     );
   }
   if (layer.runtimes.length > 0 && !layer.runtimes.includes(fn.runtime!)) {
@@ -194,7 +165,7 @@ export function planInstrument(input: {
     throw new LambdaRefusal(
       'architecture-mismatch',
       `${fn.name} runs on ${fn.architecture}, but the layer is built for ${lambdaArch(layer.arch)}`,
-      `build and publish the layer with --arch ${fn.architecture === 'x86_64' ? 'x64' : 'arm64'}`,
+      `build and publish the layer with --arch ${archOfLambda(fn.architecture) ?? fn.architecture}`,
     );
   }
   if (layer.arch === undefined) {
@@ -262,7 +233,7 @@ export function planInstrument(input: {
     } else {
       warnings.push({
         code: 'kept-user-value',
-        message: `${name} is already set to ${JSON.stringify(current)}; kept (the layer's default is ${JSON.stringify(value)})`,
+        message: `${name} is already set to ${show(name, current)}; kept (the layer's default is ${show(name, value)})`,
       });
     }
   }
@@ -278,19 +249,19 @@ export function planInstrument(input: {
   if (reserved.length > 0) {
     throw new LambdaRefusal(
       'reserved-variable',
-      `${reserved.join(', ')} ${reserved.length > 1 ? 'are' : 'is'} reserved by Lambda and cannot be set on a function`,
+      `${reserved.join(', ')} ${reserved.length > 1 ? 'are' : 'is'} reserved by Lambda and cannot be set on ${fn.name}`,
       'remove it from the variables to set (function-environment.json)',
     );
   }
   if (conflict !== undefined && !force) {
     throw new LambdaRefusal(
       'wrapper-conflict',
-      `${fn.name} already has ${WRAPPER_VARIABLE}=${conflict}, another wrapper; the profiler's wrapper would replace it`,
+      `${fn.name} already has ${WRAPPER_VARIABLE}=${show(WRAPPER_VARIABLE, conflict)}, another wrapper; the profiler's wrapper would replace it`,
       'pass --force to replace it (uninstrument gives the old value back)',
     );
   }
   if (conflict !== undefined) {
-    warnings.push({ code: 'wrapper-replaced', message: `replaced ${WRAPPER_VARIABLE}=${conflict} (--force); uninstrument gives it back` });
+    warnings.push({ code: 'wrapper-replaced', message: `replaced ${WRAPPER_VARIABLE}=${show(WRAPPER_VARIABLE, conflict)} (--force); uninstrument gives it back` });
   }
 
   return {
@@ -310,7 +281,7 @@ export function planInstrument(input: {
  * variable instrument added goes if it still has the value instrument set, and each value
  * instrument replaced comes back. A value the user changed since is kept, with a warning.
  */
-export function planUninstrument(fn: FunctionFacts, record: InstrumentRecord | undefined): LambdaPlan {
+export function planUninstrument(fn: FunctionFacts, record: InstrumentRecord | undefined, showSecrets = false): LambdaPlan {
   const warnings: LambdaWarning[] = [];
   if (!record) {
     return {
@@ -335,7 +306,7 @@ export function planUninstrument(fn: FunctionFacts, record: InstrumentRecord | u
     const current = fn.variables[name];
     if (current === undefined) continue;
     if (current !== value) {
-      warnings.push({ code: 'kept-user-value', message: `${name} was changed since instrument (now ${JSON.stringify(current)}); kept` });
+      warnings.push({ code: 'kept-user-value', message: `${name} was changed since instrument (now ${shownValue(name, current, showSecrets)}); kept` });
       continue;
     }
     const old = record.was[name];

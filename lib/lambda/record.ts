@@ -8,7 +8,7 @@
  * `net-profiler:record:n`. `deploy-layer.sh` writes the same tags.
  * @packageDocumentation
  */
-import { NetProfilerError } from '../errors';
+import { refusal } from './errors';
 
 /** What instrument did to a function. */
 export interface InstrumentRecord {
@@ -48,15 +48,12 @@ export function recordTagKeys(tags: Record<string, string>): string[] {
 
 /**
  * Reads the record back from a function's tags; undefined when there is none.
- * @throws NetProfilerError `damaged-record` when the tags are there but do not decode.
+ * @throws RefusalError `damaged-record` when the tags are there but do not decode.
  */
 export function decodeRecord(tags: Record<string, string> | undefined, functionName: string): InstrumentRecord | undefined {
   if (!tags || tags[RECORD_COUNT_TAG] === undefined) return undefined;
   const damaged = (why: string) =>
-    new NetProfilerError('damaged-record', `the net-profiler record tags on ${functionName} are damaged (${why})`, {
-      kind: 'refused',
-      fix: `remove the tags starting with ${RECORD_TAG_PREFIX} and take the layer and variables out by hand`,
-    });
+    refusal('damaged-record', `the net-profiler record tags on ${functionName} are damaged (${why})`, `remove the tags starting with ${RECORD_TAG_PREFIX} and take the layer and variables out by hand`);
   const n = Number(tags[RECORD_COUNT_TAG]);
   if (!Number.isInteger(n) || n < 1 || n > TAGS_PER_FUNCTION_MAX) throw damaged(`part count ${JSON.stringify(tags[RECORD_COUNT_TAG])}`);
   let text = '';

@@ -4,14 +4,15 @@
  * requests where the server allows them.
  * @packageDocumentation
  */
-import { NetProfilerError } from '../errors';
+import { LAMBDA_LIMITS } from '../constants';
+import { lambdaError } from './errors';
 import { zipDirectoryFromTail } from './layer-info';
 
 /** The bytes of the end of a ZIP that hold the end record even with the longest comment. */
 const TAIL_BYTES = 22 + 0xffff + 20;
 
-/** The most a whole download may read: Lambda's own limit for a ZIP (250 MB). */
-const MAX_WHOLE_BYTES = 262_144_000;
+/** The most a whole download may read: Lambda's own limit for a function and its layers, unzipped. */
+const MAX_WHOLE_BYTES = LAMBDA_LIMITS.unzippedBytes;
 
 /** How a remote size was read. */
 export interface RemoteZipSize {
@@ -30,7 +31,7 @@ async function get(url: string, range: string | undefined, timeoutMs: number): P
     return await fetch(url, { headers: range ? { range } : {}, signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' });
   } catch (err) {
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    throw new NetProfilerError('download-failed', `cannot read ${redact(url)}: ${cause?.code ?? cause?.message ?? (err as Error).message}`, {
+    throw lambdaError('download-failed', `cannot read ${redact(url)}: ${cause?.code ?? cause?.message ?? (err as Error).message}`, {
       kind: 'outside',
       cause: err,
     });
@@ -58,7 +59,7 @@ export async function remoteZipSize(url: string, timeoutMs = 30_000): Promise<Re
     const declared = Number(r.headers.get('content-length') ?? NaN);
     if (declared > MAX_WHOLE_BYTES) {
       await r.body?.cancel().catch(() => undefined);
-      throw new NetProfilerError('download-failed', `cannot read ${redact(url)}: the server ignores ranges and the file is ${declared} bytes`, { kind: 'outside' });
+      throw lambdaError('download-failed', `cannot read ${redact(url)}: the server ignores ranges and the file is ${declared} bytes`, { kind: 'outside' });
     }
     const parts: Uint8Array[] = [];
     let n = 0;
@@ -70,7 +71,7 @@ export async function remoteZipSize(url: string, timeoutMs = 30_000): Promise<Re
         n += value.length;
         if (n > MAX_WHOLE_BYTES) {
           await reader.cancel().catch(() => undefined);
-          throw new NetProfilerError('download-failed', `cannot read ${redact(url)}: more than ${MAX_WHOLE_BYTES} bytes`, { kind: 'outside' });
+          throw lambdaError('download-failed', `cannot read ${redact(url)}: more than ${MAX_WHOLE_BYTES} bytes`, { kind: 'outside' });
         }
         parts.push(value);
       }
@@ -87,12 +88,12 @@ export async function remoteZipSize(url: string, timeoutMs = 30_000): Promise<Re
   if (res.status === 200) {
     const all = await body(res);
     const dir = zipDirectoryFromTail(all, all.length);
-    if ('needBytesFrom' in dir) throw new NetProfilerError('invalid-zip', `${redact(url)} is not a whole ZIP`, { kind: 'outside' });
+    if ('needBytesFrom' in dir) throw lambdaError('invalid-zip', `${redact(url)} is not a whole ZIP`, { kind: 'outside' });
     return { unzippedBytes: dir.unzippedBytes, zipBytes: all.length, bytesRead, ranged: false };
   }
   if (res.status !== 206) {
     await res.arrayBuffer().catch(() => undefined);
-    throw new NetProfilerError('download-failed', `cannot read ${redact(url)}: HTTP ${res.status}`, { kind: 'outside' });
+    throw lambdaError('download-failed', `cannot read ${redact(url)}: HTTP ${res.status}`, { kind: 'outside' });
   }
   let [from, total] = contentRange(res, url);
   let tail = await body(res);
@@ -110,11 +111,11 @@ export async function remoteZipSize(url: string, timeoutMs = 30_000): Promise<Re
     from = dir.needBytesFrom;
     total = contentRange(res, url)[1];
   }
-  throw new NetProfilerError('invalid-zip', `${redact(url)}: the ZIP's central directory could not be located`, { kind: 'outside' });
+  throw lambdaError('invalid-zip', `${redact(url)}: the ZIP's central directory could not be located`, { kind: 'outside' });
 }
 
 function contentRange(res: Response, url: string): [number, number] {
   const m = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(res.headers.get('content-range') ?? '');
-  if (!m) throw new NetProfilerError('download-failed', `cannot read ${redact(url)}: a range answer without Content-Range`, { kind: 'outside' });
+  if (!m) throw lambdaError('download-failed', `cannot read ${redact(url)}: a range answer without Content-Range`, { kind: 'outside' });
   return [Number(m[1]), Number(m[3])];
 }

@@ -102,6 +102,8 @@ export async function startMoto(): Promise<Moto> {
             AWS_PAGER: '',
             AWS_CONFIG_FILE: '/dev/null',
             AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+            // Never ask the EC2 metadata address for credentials: tests talk to loopback only.
+            AWS_EC2_METADATA_DISABLED: 'true',
           },
           async stop() {
             if (!exited) {
@@ -125,8 +127,12 @@ export async function startMoto(): Promise<Moto> {
 /** What the proxy does with one request. */
 export type ProxyAction =
   | { kind: 'forward' }
-  /** Answer with this status and JSON body (and the `x-amzn-errortype` header). */
-  | { kind: 'respond'; status: number; errorType?: string; body: unknown }
+  /** Answer with this status and JSON body (and the `x-amzn-errortype` header, and any other headers). */
+  | { kind: 'respond'; status: number; errorType?: string; body: unknown; headers?: Record<string, string> }
+  /** Answer with these bytes as they are (a body that is not JSON). */
+  | { kind: 'raw'; status: number; body: string; contentType?: string }
+  /** Forward, after waiting this long (a slow answer). */
+  | { kind: 'slow'; delayMs: number }
   /** Drop the connection without answering (the network went away). */
   | { kind: 'drop' };
 
@@ -146,6 +152,8 @@ export interface FaultProxy {
   rule: (req: ProxiedRequest, index: number) => ProxyAction;
   /** Rewrites a forwarded JSON answer (for example to report an update in progress). */
   rewrite?: (req: ProxiedRequest, body: unknown) => unknown;
+  /** Called when the answer to a request has been sent (or its connection closed). */
+  onFinish?: (req: ProxiedRequest) => void;
   stop(): Promise<void>;
 }
 
@@ -169,18 +177,25 @@ export async function startProxy(target: Moto): Promise<FaultProxy> {
     req.on('end', () => {
       const seen: ProxiedRequest = { method: req.method ?? 'GET', url: req.url ?? '/', body: Buffer.concat(chunks) };
       const index = proxy.seen.push(seen) - 1;
+      res.once('close', () => proxy.onFinish?.(seen));
       const action = proxy.rule(seen, index);
       if (action.kind === 'drop') {
         req.socket.destroy();
         return;
       }
       if (action.kind === 'respond') {
-        const headers: Record<string, string> = { 'content-type': 'application/json' };
+        const headers: Record<string, string> = { 'content-type': 'application/json', ...(action.headers ?? {}) };
         if (action.errorType) headers['x-amzn-errortype'] = action.errorType;
         res.writeHead(action.status, headers);
         res.end(JSON.stringify(action.body));
         return;
       }
+      if (action.kind === 'raw') {
+        res.writeHead(action.status, { 'content-type': action.contentType ?? 'text/html' });
+        res.end(action.body);
+        return;
+      }
+      const forward = () => {
       const headers = { ...req.headers, host: `127.0.0.1:${target.port}` };
       const up = http.request(
         { host: '127.0.0.1', port: target.port, method: req.method, path: req.url, headers },
@@ -210,6 +225,11 @@ export async function startProxy(target: Moto): Promise<FaultProxy> {
       );
       up.on('error', () => req.socket.destroy());
       up.end(seen.body);
+      };
+      if (action.kind === 'slow') {
+        const t = setTimeout(forward, action.delayMs);
+        req.socket.once('close', () => clearTimeout(t));
+      } else forward();
     });
   });
   server.on('connection', (s) => {
@@ -242,7 +262,7 @@ export function cliAsync(args: string[], env: Record<string, string> = {}, timeo
 
 /** Runs the AWS CLI against `moto` and returns its parsed JSON output (throws on failure). */
 export function awsCli(moto: Moto, args: string[]): unknown {
-  const r = spawnSync('aws', [...args, '--output', 'json'], { encoding: 'utf8', env: { ...process.env, ...moto.env }, timeout: 60_000 });
+  const r = spawnSync('aws', [...args, '--output', 'json', '--endpoint-url', moto.url], { encoding: 'utf8', env: { ...process.env, ...moto.env }, timeout: 60_000 });
   if (r.status !== 0) throw new Error(`aws ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
   return r.stdout.trim() === '' ? null : JSON.parse(r.stdout);
 }

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { LambdaClient, PublishLayerVersionCommand } from '@aws-sdk/client-lambda';
 import { buildLayer, unpackZip } from '../../lib/layer';
@@ -15,20 +16,63 @@ import { awsOpts, client, createFunction, createRole, makeZip, RELEASE, snapshot
 
 const SCRIPT = path.join(ROOT, 'assets/deploy-layer.sh');
 
+const hasShellcheck = needTool('shellcheck', 'deploy-layer.sh must pass shellcheck');
+
 describe('deploy-layer.sh is clean shell', () => {
-  it('passes shellcheck', () => {
-    if (!needTool('shellcheck', 'deploy-layer.sh must pass shellcheck')) return;
+  it.skipIf(!hasShellcheck)(`passes shellcheck${hasShellcheck ? '' : ' (skipped: shellcheck is not installed)'}`, () => {
     const r = spawnSync('shellcheck', ['-s', 'bash', SCRIPT], { encoding: 'utf8' });
     expect(r.stdout + r.stderr).toBe('');
     expect(r.status).toBe(0);
   });
 });
 
-const run = needMoto() && needTool('aws', 'the script tests run the AWS CLI') && needTool('jq', 'deploy-layer.sh needs jq');
+/** An AWS CLI of one major version, as a folder holding an `aws` that runs it (put first on PATH). */
+interface AwsCli {
+  major: 1 | 2;
+  version: string;
+  bin: string;
+}
 
-function runScript(pkg: string, args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Every AWS CLI on this machine by major version: each `aws` on PATH, Debian's /usr/bin/aws, and python's awscli module. */
+function findAwsClis(): AwsCli[] {
+  const found = new Map<number, { version: string; command: string }>();
+  const candidates: string[] = [];
+  const which = spawnSync('sh', ['-c', 'which -a aws'], { encoding: 'utf8' });
+  for (const p of (which.stdout ?? '').split('\n')) if (p.trim()) candidates.push(`exec ${JSON.stringify(p.trim())} "$@"`);
+  candidates.push('exec /usr/bin/aws "$@"', 'exec python3 -m awscli "$@"');
+  for (const command of candidates) {
+    const r = spawnSync('sh', ['-c', command.replace('"$@"', '--version')], { encoding: 'utf8', timeout: 60_000 });
+    const m = /aws-cli\/(\d+)\.[\d.]+/.exec(`${r.stdout ?? ''}${r.stderr ?? ''}`);
+    if (r.status === 0 && m && !found.has(Number(m[1]))) found.set(Number(m[1]), { version: m[0], command });
+  }
+  const out: AwsCli[] = [];
+  for (const major of [1, 2] as const) {
+    const f = found.get(major);
+    if (!f) continue;
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), `np-aws-v${major}-`));
+    fs.writeFileSync(path.join(bin, 'aws'), `#!/bin/sh\n${f.command}\n`, { mode: 0o755 });
+    out.push({ major, version: f.version, bin });
+  }
+  return out;
+}
+
+const run = needMoto() && needTool('jq', 'deploy-layer.sh needs jq');
+const clis = findAwsClis();
+for (const major of [1, 2]) {
+  if (clis.some((x) => x.major === major)) continue;
+  const msg = `the AWS CLI v${major} is not installed: deploy-layer.sh is tested with v1 (pip's awscli) and v2 (Debian's awscli)`;
+  if (process.env.CI === 'true') throw new Error(`CI=true and ${msg}`);
+  // eslint-disable-next-line no-console
+  console.warn(`SKIP: ${msg}`);
+}
+
+function runScript(cli: AwsCli, pkg: string, args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', [path.join(pkg, 'deploy-layer.sh'), ...args], { cwd: '/', env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('bash', [path.join(pkg, 'deploy-layer.sh'), ...args], {
+      cwd: '/',
+      env: { ...process.env, ...env, PATH: `${cli.bin}:${process.env.PATH ?? '/usr/bin:/bin'}` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -42,7 +86,7 @@ function runScript(pkg: string, args: string[], env: Record<string, string>): Pr
   });
 }
 
-describe.runIf(run)('deploy-layer.sh against moto with the AWS CLI', () => {
+describe.runIf(run && clis.length > 0).each(clis)('deploy-layer.sh against moto with the AWS CLI v$major', (cli) => {
   let moto: Moto;
   let c: LambdaClient;
   let tmp: ReturnType<typeof tmpDir>;
@@ -77,10 +121,15 @@ describe.runIf(run)('deploy-layer.sh against moto with the AWS CLI', () => {
     tmp?.cleanup();
   });
 
+  it('runs the AWS CLI of that major version', () => {
+    const r = spawnSync(path.join(cli.bin, 'aws'), ['--version'], { encoding: 'utf8', timeout: 60_000 });
+    expect(`${r.stdout}${r.stderr}`).toContain(`aws-cli/${cli.major}.`);
+  });
+
   it('publishes and attaches, keeps other layers and variables, records the tags; a second run replaces in place; uninstrument restores exactly', async () => {
     const fn = await createFunction(c, { layers: otherLayers.slice(0, 2), variables: { TABLE_NAME: 'demo' }, tags: { team: 'x' } });
     const before = await snapshot(c, fn);
-    const r = await runScript(pkg, ['net-profiler-rust', fn, REGION], moto.env);
+    const r = await runScript(cli, pkg, ['net-profiler-rust', fn, REGION], moto.env);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`published arn:aws:lambda:${REGION}:123456789012:layer:net-profiler-rust:1 (arm64; dotnet10, dotnet8)`);
@@ -96,7 +145,7 @@ describe.runIf(run)('deploy-layer.sh against moto with the AWS CLI', () => {
     const st = await functionStatus({ ...awsOpts(moto), functionName: fn });
     expect(st).toMatchObject({ instrumented: true, recorded: true, problems: [], layer: { version: 1, architectures: ['arm64'], runtimes: ['dotnet10', 'dotnet8'] } });
 
-    const r2 = await runScript(pkg, ['net-profiler-rust', fn, REGION], moto.env);
+    const r2 = await runScript(cli, pkg, ['net-profiler-rust', fn, REGION], moto.env);
     expect(r2.code).toBe(0);
     const s2 = await snapshot(c, fn);
     expect(s2.layers).toEqual([...otherLayers.slice(0, 2), `arn:aws:lambda:${REGION}:123456789012:layer:net-profiler-rust:2`]);
@@ -109,7 +158,7 @@ describe.runIf(run)('deploy-layer.sh against moto with the AWS CLI', () => {
   it('--dry-run prints the plan and changes nothing', async () => {
     const fn = await createFunction(c, { variables: { A: '1' } });
     const before = await snapshot(c, fn);
-    const r = await runScript(pkg, ['--dry-run', 'np-dry', fn, REGION], moto.env);
+    const r = await runScript(cli, pkg, ['--dry-run', 'np-dry', fn, REGION], moto.env);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('dry run: nothing changed');
     expect(r.stdout).toContain('+ AWS_LAMBDA_EXEC_WRAPPER=/opt/profiler_wrapper');
@@ -120,11 +169,11 @@ describe.runIf(run)('deploy-layer.sh against moto with the AWS CLI', () => {
   it('--force replaces another wrapper; the SDK\'s uninstrument gives it back', async () => {
     const fn = await createFunction(c, { variables: { AWS_LAMBDA_EXEC_WRAPPER: '/opt/other' } });
     const before = await snapshot(c, fn);
-    const refused = await runScript(pkg, ['np-force', fn, REGION], moto.env);
+    const refused = await runScript(cli, pkg, ['np-force', fn, REGION], moto.env);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/refused wrapper-conflict: .*\/opt\/other/);
     expect(await snapshot(c, fn)).toEqual(before);
-    const r = await runScript(pkg, ['--force', 'np-force', fn, REGION], moto.env);
+    const r = await runScript(cli, pkg, ['--force', 'np-force', fn, REGION], moto.env);
     expect(r.code).toBe(0);
     expect((await snapshot(c, fn)).variables.AWS_LAMBDA_EXEC_WRAPPER).toBe('/opt/profiler_wrapper');
     await uninstrumentFunction({ ...awsOpts(moto), functionName: fn });
@@ -154,7 +203,7 @@ describe.runIf(run)('deploy-layer.sh against moto with the AWS CLI', () => {
       cases.map(async (t) => {
         const fn = await t.fn();
         const before = await snapshot(c, fn);
-        const r = await runScript(t.pkgDir ? t.pkgDir() : pkg, ['np-refused', fn, REGION], moto.env);
+        const r = await runScript(cli, t.pkgDir ? t.pkgDir() : pkg, ['np-refused', fn, REGION], moto.env);
         return { t, fn, before, r };
       }),
     );
@@ -165,7 +214,8 @@ describe.runIf(run)('deploy-layer.sh against moto with the AWS CLI', () => {
       expect(await snapshot(c, fn)).toEqual(before);
     }
     // Nothing was published by any of them.
-    const list = spawnSync('aws', ['lambda', 'list-layer-versions', '--layer-name', 'np-refused', '--output', 'json'], { encoding: 'utf8', env: { ...process.env, ...moto.env } });
+    const list = spawnSync(path.join(cli.bin, 'aws'), ['lambda', 'list-layer-versions', '--layer-name', 'np-refused', '--output', 'json', '--endpoint-url', moto.url], { encoding: 'utf8', env: { ...process.env, ...moto.env } });
+    expect(list.status, list.stderr).toBe(0);
     expect(JSON.parse(list.stdout).LayerVersions).toEqual([]);
   });
 
@@ -173,13 +223,13 @@ describe.runIf(run)('deploy-layer.sh against moto with the AWS CLI', () => {
     const fn = await createFunction(c);
     const before = await snapshot(c, fn);
     const env = { ...moto.env, NP_DIRECT_UPLOAD_LIMIT: '1000' };
-    const refused = await runScript(pkg, ['np-s3', fn, REGION], env);
+    const refused = await runScript(cli, pkg, ['np-s3', fn, REGION], env);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/above Lambda's 50 MB direct-upload limit; name a bucket with --s3-bucket/);
     expect(await snapshot(c, fn)).toEqual(before);
     const s3 = new S3Client({ region: REGION, endpoint: moto.url, forcePathStyle: true, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
     await s3.send(new CreateBucketCommand({ Bucket: 'np-script-layers', CreateBucketConfiguration: { LocationConstraint: REGION } }));
-    const r = await runScript(pkg, ['--s3-bucket', 'np-script-layers', 'np-s3', fn, REGION], env);
+    const r = await runScript(cli, pkg, ['--s3-bucket', 'np-script-layers', 'np-s3', fn, REGION], env);
     expect(r.code, r.stderr).toBe(0);
     const listed = await s3.send(new ListObjectsV2Command({ Bucket: 'np-script-layers' }));
     expect(listed.Contents?.map((o) => o.Key)).toEqual([`net-profiler/layers/np-s3/${path.basename(pkg)}.zip`]);
@@ -206,7 +256,7 @@ describe.runIf(run)('deploy-layer.sh against moto with the AWS CLI', () => {
         }
         return body;
       };
-      const r = await runScript(pkg, ['np-retry', fn, REGION], { ...moto.env, AWS_ENDPOINT_URL: proxy.url });
+      const r = await runScript(cli, pkg, ['np-retry', fn, REGION], { ...moto.env, AWS_ENDPOINT_URL: proxy.url });
       expect(r.code, r.stderr).toBe(0);
       expect(conflicts).toBe(2);
       expect(proxy.seen.filter((x) => x.method === 'PUT' && /\/configuration$/.test(x.url))).toHaveLength(3);
@@ -218,11 +268,11 @@ describe.runIf(run)('deploy-layer.sh against moto with the AWS CLI', () => {
   });
 
   it('usage errors exit 2; an unreachable endpoint exits 3 with a clear message', async () => {
-    const u = await runScript(pkg, ['only-one-arg'], moto.env);
+    const u = await runScript(cli, pkg, ['only-one-arg'], moto.env);
     expect(u.code).toBe(2);
     expect(u.stderr).toMatch(/^usage: deploy-layer.sh/m);
     const port = await freePort();
-    const r = await runScript(pkg, ['np', 'some-fn', REGION], { ...moto.env, AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`, AWS_MAX_ATTEMPTS: '1' });
+    const r = await runScript(cli, pkg, ['np', 'some-fn', REGION], { ...moto.env, AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`, AWS_MAX_ATTEMPTS: '1' });
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/error while reading the function some-fn: .*Could not connect/);
     expect(r.stderr).toContain('Nothing was changed.');

@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as http from 'http';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { instrumentFunction, remoteZipSize, uninstrumentFunction } from '../../lib/lambda';
+import { instrumentFunction, listLayerVersions, listRegionFunctions, publishLayer, remoteZipSize, uninstrumentFunction } from '../../lib/lambda';
+import { lambdaClient } from '../../lib/lambda/aws';
 import { NetProfilerError } from '../../lib/errors';
 import { cliAsync, freePort, needMoto, startMoto, startProxy, type FaultProxy, type Moto } from '../helpers/moto';
 import { awsOpts, client, createFunction, createRole, makeZip, snapshot, tmpDir, writeLayer } from './fixtures';
@@ -181,19 +182,25 @@ describe.runIf(run)('faults against moto behind a proxy', () => {
       }
       return { kind: 'forward' };
     };
+    // The SDK's waiter (waitUntilFunctionUpdatedV2) reads GetFunction: after the update,
+    // report InProgress twice, then let moto's Successful through.
     let inProgress = 2;
     proxy.rewrite = (r, body) => {
-      if (isGetConfig(r) && inProgress > 0) {
+      if (isGetFunction(r) && proxy.seen.some(isUpdate) && inProgress > 0) {
         inProgress--;
-        return { ...(body as object), LastUpdateStatus: 'InProgress' };
+        const b = body as { Configuration?: object };
+        return { ...b, Configuration: { ...b.Configuration, LastUpdateStatus: 'InProgress' } };
       }
       return body;
     };
     const r = await instrumentFunction({ ...awsOpts(moto, proxy.url), functionName: fn, zip, layerName: 'np-conflict' });
     expect(r.applied).toBe(true);
     expect(conflicts).toBe(2);
+    expect(inProgress).toBe(0);
     expect(proxy.seen.filter(isUpdate)).toHaveLength(3);
-    expect(proxy.seen.filter(isGetConfig).length).toBeGreaterThanOrEqual(3);
+    const afterUpdate = proxy.seen.slice(proxy.seen.findIndex(isUpdate));
+    expect(afterUpdate.filter(isGetFunction)).toHaveLength(3);
+    expect(afterUpdate.filter(isGetConfig)).toHaveLength(0);
     expect((await snapshot(c, fn)).variables.AWS_LAMBDA_EXEC_WRAPPER).toBe('/opt/profiler_wrapper');
   });
 
@@ -256,15 +263,34 @@ describe.runIf(run)('faults against moto behind a proxy', () => {
     reset();
     const fn = await createFunction(c, { layers: [], variables: { KEEP: 'me' } });
     const before = await snapshot(c, fn);
-    proxy.rule = (r) => (isGetConfig(r) ? { kind: 'drop' } : { kind: 'forward' });
-    const e = await failure(instrumentFunction({ ...awsOpts(moto, proxy.url), functionName: fn, zip, layerName: 'np-waitfail' }));
-    expect(e.code).toBe('aws-unreachable');
+    // Every read after the update is dropped: the waiter keeps trying until its time limit.
+    proxy.rule = (r) => (isGetFunction(r) && proxy.seen.some(isUpdate) ? { kind: 'drop' } : { kind: 'forward' });
+    const opts = { ...awsOpts(moto, proxy.url), retry: { initialDelayMs: 50, maxDelayMs: 100, timeoutMs: 1000 } };
+    const e = await failure(instrumentFunction({ ...opts, functionName: fn, zip, layerName: 'np-waitfail' }));
+    expect(e.code).toBe('update-timeout');
+    expect(e.kind).toBe('outside');
+    expect(e.message).toMatch(/had not finished updating at the time limit \(last answer: .*(ECONNRESET|socket hang up)/);
     expect(e.message).toMatch(/update was accepted/);
+    expect(e.message).not.toContain('\n');
     reset();
     const mid = await snapshot(c, fn);
     expect(mid.variables).toEqual({ KEEP: 'me', AWS_LAMBDA_EXEC_WRAPPER: '/opt/profiler_wrapper' });
     await uninstrumentFunction({ ...awsOpts(moto), functionName: fn });
     expect(await snapshot(c, fn)).toEqual(before);
+  });
+
+  it('Lambda reports the update Failed: update-failed with Lambda\'s reason', async () => {
+    reset();
+    const fn = await createFunction(c, { variables: { KEEP: 'me' } });
+    proxy.rewrite = (r, body) => {
+      if (!isGetFunction(r) || !proxy.seen.some(isUpdate)) return body;
+      const b = body as { Configuration?: object };
+      return { ...b, Configuration: { ...b.Configuration, LastUpdateStatus: 'Failed', LastUpdateStatusReasonCode: 'InvalidLayer', LastUpdateStatusReason: 'the layer is gone' } };
+    };
+    const e = await failure(instrumentFunction({ ...awsOpts(moto, proxy.url), functionName: fn, zip, layerName: 'np-failed' }));
+    expect(e.code).toBe('update-failed');
+    expect(e.message).toMatch(/InvalidLayer the layer is gone/);
+    reset();
   });
 
   it('refuses a function whose code and layers would exceed 250 MB unzipped, reading only directories', async () => {
@@ -289,6 +315,36 @@ describe.runIf(run)('faults against moto behind a proxy', () => {
       await big.close();
       reset();
     }
+  });
+
+  it('lists every page of layer versions and of functions (the SDK paginators), when the server pages', async () => {
+    reset();
+    // moto answers every list in one page: the proxy pages its answers by MaxItems and Marker, as Lambda does.
+    proxy.rewrite = (r, body) => {
+      const u = new URL(r.url, 'http://x');
+      const max = Number(u.searchParams.get('MaxItems') ?? 0);
+      const field = /\/layers\/[^/]+\/versions$/.test(u.pathname) ? 'LayerVersions' : /\/functions\/?$/.test(u.pathname) ? 'Functions' : undefined;
+      const b = body as Record<string, unknown[]>;
+      if (!field || !max || !Array.isArray(b[field])) return body;
+      const from = Number(u.searchParams.get('Marker') ?? 0);
+      const all = b[field]!;
+      return { ...b, [field]: all.slice(from, from + max), ...(from + max < all.length ? { NextMarker: String(from + max) } : { NextMarker: null }) };
+    };
+    for (let i = 0; i < 5; i++) await publishLayer({ ...awsOpts(moto), zip, layerName: 'np-pages' });
+    const pages = () => proxy.seen.filter((x) => x.url.includes('/layers/np-pages/versions')).length;
+    const all = await listLayerVersions(lambdaClient(awsOpts(moto, proxy.url)), 'np-pages', 2);
+    expect(all.map((v) => v.version)).toEqual([5, 4, 3, 2, 1]);
+    expect(pages()).toBe(3);
+    // instrument --zip takes the next version from every page.
+    const fn = await createFunction(c);
+    const dry = await instrumentFunction({ ...awsOpts(moto, proxy.url), functionName: fn, zip, layerName: 'np-pages', dryRun: true });
+    expect(dry.layersAfter).toEqual([`arn:aws:lambda:eu-central-1:123456789012:layer:np-pages:6`]);
+    // Every function of the region, over pages of 50.
+    for (let i = 0; i < 52; i++) await createFunction(c, { name: `np-page-fn-${i}` });
+    const fns = await listRegionFunctions(lambdaClient(awsOpts(moto, proxy.url)), 'eu-central-1');
+    expect(fns.filter((f) => f.FunctionName?.startsWith('np-page-fn-'))).toHaveLength(52);
+    expect(proxy.seen.filter((x) => /\/functions\/?\?/.test(x.url)).length).toBeGreaterThanOrEqual(2);
+    reset();
   });
 
   it('the emulator stopped mid-way: a clear error and exit 3', async () => {

@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
+import { randomFillSync } from 'crypto';
 import * as yazl from 'yazl';
 import {
   CreateFunctionCommand,
@@ -54,6 +55,25 @@ export async function writeLayer(dir: string, arch: 'arm64' | 'x64', runtimes?: 
   return r.layerZip;
 }
 
+/**
+ * A real layer ZIP above Lambda's 50 MB direct-upload limit: the example release with an
+ * extra `bytes`-byte incompressible file in an agent folder, stored (level 0) so the build
+ * is quick. Returns its path.
+ */
+export async function writeBigLayer(dir: string, bytes = 50 * 1024 * 1024 + 4096): Promise<string> {
+  const rel = fs.mkdtempSync(path.join(dir, 'big-release-'));
+  fs.cpSync(RELEASE, rel, { recursive: true });
+  const big = Buffer.allocUnsafe(bytes);
+  for (let i = 0; i < bytes; i += 65536) randomFillSync(big, i, Math.min(65536, bytes - i));
+  fs.writeFileSync(path.join(rel, 'agent/net8.0/padding.bin'), big);
+  const out = fs.mkdtempSync(path.join(dir, 'big-layer-'));
+  const r = await buildLayer({ release: rel, arch: 'arm64', outDir: out, level: 0 });
+  if (!r.ok) throw new Error(`buildLayer refused: ${JSON.stringify(r.errors)}`);
+  fs.rmSync(rel, { recursive: true, force: true });
+  fs.rmSync(r.packageZip, { force: true });
+  return r.layerZip;
+}
+
 /** The role functions run as; moto refuses CreateFunction unless it exists in its IAM. */
 export const ROLE = `arn:aws:iam::${ACCOUNT}:role/np-test-role`;
 
@@ -61,7 +81,7 @@ export const ROLE = `arn:aws:iam::${ACCOUNT}:role/np-test-role`;
 export function createRole(moto: Moto): void {
   const r = spawnSync(
     'aws',
-    ['iam', 'create-role', '--role-name', 'np-test-role', '--assume-role-policy-document', '{"Version":"2012-10-17","Statement":[]}', '--output', 'json'],
+    ['iam', 'create-role', '--role-name', 'np-test-role', '--assume-role-policy-document', '{"Version":"2012-10-17","Statement":[]}', '--output', 'json', '--endpoint-url', moto.url],
     { encoding: 'utf8', env: { ...process.env, ...moto.env }, timeout: 60_000 },
   );
   if (r.status !== 0) throw new Error(`aws iam create-role failed: ${r.stderr}`);

@@ -9,11 +9,13 @@ import {
   functionStatus,
   instrumentFunction,
   LAMBDA_LIMITS,
+  LambdaRefusal,
+  listLayerVersions,
   publishLayer,
   REFUSAL_CODES,
   uninstrumentFunction,
 } from '../../lib/lambda';
-import { NetProfilerError } from '../../lib/errors';
+import { NetProfilerError, RefusalError } from '../../lib/errors';
 import { needMoto, REGION, startMoto, type Moto } from '../helpers/moto';
 import { awsOpts, client, createFunction, createRole, makeZip, snapshot, tmpDir, writeLayer } from './fixtures';
 
@@ -96,6 +98,14 @@ describe.runIf(run)('lambda against moto', () => {
       expect(lv.CompatibleArchitectures).toEqual(['arm64']);
     });
 
+    it('lists every version of a layer with the SDK paginator, page after page', async () => {
+      for (let i = 0; i < 5; i++) await publishLayer({ ...awsOpts(moto), zip: arm64Zip, layerName: 'pub-pages' });
+      const all = await listLayerVersions(c, 'pub-pages', 2);
+      expect(all.map((v) => v.version)).toEqual([5, 4, 3, 2, 1]);
+      expect(all[0]).toMatchObject({ layerVersionArn: `arn:aws:lambda:${REGION}:123456789012:layer:pub-pages:5`, architectures: ['arm64'] });
+      expect(await listLayerVersions(c, 'no-such-layer-here', 2)).toEqual([]);
+    });
+
     it('refuses a ZIP that is not a profiler layer, before any AWS call', async () => {
       const bad = path.join(tmp.dir, 'not-a-layer.zip');
       fs.writeFileSync(bad, await makeZip({ 'hello.txt': 'hi' }));
@@ -150,7 +160,11 @@ describe.runIf(run)('lambda against moto', () => {
         const e = await refusal(instrumentFunction({ ...awsOpts(moto), functionName: fn, zip: arm64Zip, layerName: 'refused-layer', ...(opts ?? {}) }));
         expect(e.code).toBe(t.code);
         expect(e.kind).toBe('refused');
-        expect(e.message).toContain(fn.startsWith('fn-') ? '' : fn);
+        expect(e).toBeInstanceOf(RefusalError);
+        expect(e).toBeInstanceOf(LambdaRefusal);
+        // The message names the function it refuses to change.
+        expect(e.message).toContain(fn);
+        expect(e.fix).toMatch(/\w/);
         expect(await snapshot(c, fn)).toEqual(before);
         // Refused before publishing: the layer was never published.
         await expect(c.send(new GetLayerVersionCommand({ LayerName: 'refused-layer', VersionNumber: 1 }))).rejects.toThrow();
@@ -168,7 +182,7 @@ describe.runIf(run)('lambda against moto', () => {
       expect((await refusal(instrumentFunction({ ...awsOpts(moto), functionName: fn2, zip: arm64Zip, layerName: 'env-edge', dryRun: true }))).code).toBe('environment-too-large');
     });
 
-    it('reports the first refusal in the order of cli.md', async () => {
+    it('reports the first refusal in the order of docs/lambda.md', async () => {
       expect(REFUSAL_CODES.slice(0, 7)).toEqual([
         'package-type-image',
         'unsupported-runtime',
@@ -259,6 +273,13 @@ describe.runIf(run)('lambda against moto', () => {
       expect(after2.layers).toEqual(r2.layersAfter);
       expect(after2.layers.filter((a) => a.includes(':layer:np-again:'))).toHaveLength(1);
       expect(after2.variables).toEqual(mid.variables);
+
+      // The same version again: nothing to change, and it says so (applied false).
+      const r3 = await instrumentFunction({ ...awsOpts(moto), functionName: fn, layerArn: r2.published!.layerVersionArn });
+      expect(r3.applied).toBe(false);
+      expect(r3.layersAfter).toEqual(r3.layersBefore);
+      expect(r3.warnings.map((w) => w.code)).toContain('already-instrumented');
+      expect(await snapshot(c, fn)).toEqual(after2);
 
       const st = await functionStatus({ ...awsOpts(moto), functionName: fn });
       expect(st).toMatchObject({ instrumented: true, recorded: true, problems: [], layer: { version: 2, position: 0, architectures: ['arm64'] } });
