@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <exception>
+#include <new>
+#include <stdexcept>
+#include <string>
 #include <thread>
 #include <atomic>
 
@@ -15,6 +17,38 @@
 #include "dump/pb.h"
 
 namespace np::dump {
+
+namespace {
+
+// An error caught on one thread, thrown again on another. (Not std::exception_ptr: its
+// reference counting needs CXXABI_1.3.13, above the RHEL 8 floor of the prebuilds.)
+struct ThreadFailure {
+  enum { kNone, kCore, kNoMemory, kOther } kind = kNone;
+  std::string code, message;
+
+  // Call inside a catch (...) block.
+  void capture() {
+    try {
+      throw;
+    } catch (const np::Error& e) {
+      kind = kCore, code = e.code(), message = e.what();
+    } catch (const std::bad_alloc&) {
+      kind = kNoMemory;
+    } catch (const std::exception& e) {
+      kind = kOther, message = e.what();
+    } catch (...) {
+      kind = kOther, message = "unknown failure";
+    }
+  }
+
+  void rethrow() const {
+    if (kind == kCore) throw np::Error(code, message);
+    if (kind == kNoMemory) throw std::bad_alloc();
+    if (kind == kOther) throw std::runtime_error(message);
+  }
+};
+
+}  // namespace
 
 void Window::release() {
   data = nullptr;
@@ -193,7 +227,7 @@ SummaryResult SummarizeSource(const ByteSource& src, const Options& opt, const S
 
   // the second range, on another thread
   Session second(o);
-  std::exception_ptr secondError;
+  ThreadFailure secondError;
   std::thread t([&] {
     try {
       std::vector<uint8_t> b2;
@@ -201,11 +235,11 @@ SummaryResult SummarizeSource(const ByteSource& src, const Options& opt, const S
       FeedRange(second, src, x, size, chunk, b2, &progress);
       second.finish();
     } catch (...) {
-      secondError = std::current_exception();
+      secondError.capture();
     }
   });
   Session first(o);
-  std::exception_ptr firstError;
+  ThreadFailure firstError;
   bool landed = false;
   try {
     first.setLimit(x);
@@ -218,12 +252,12 @@ SummaryResult SummarizeSource(const ByteSource& src, const Options& opt, const S
     }
     if (!landed) first.finish();
   } catch (...) {
-    firstError = std::current_exception();
+    firstError.capture();
   }
   t.join();
-  if (firstError) std::rethrow_exception(firstError);
+  firstError.rethrow();
   if (!landed) return ResultOf(first, false);
-  if (secondError) std::rethrow_exception(secondError);
+  secondError.rethrow();
 
   Summary& a = first.summary();
   const Summary& b = second.summary();
