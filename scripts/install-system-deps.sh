@@ -15,6 +15,7 @@ pkgs=(
   bsdutils  # script(1): the progress tests run the CLI on a pseudo-terminal
   chromium  # the HTML report tests drive it with playwright-core
   libssl3:arm64  # OpenSSL for the arm64 .NET test program under qemu (test/dotnet)
+  awscli  # the AWS CLI v2 at /usr/bin/aws: deploy-layer.sh is tested with v2 and with python's v1
 )
 
 if ! dpkg --print-foreign-architectures | grep -qx arm64; then
@@ -30,8 +31,8 @@ if ! python3 -c 'import moto, flask' >/dev/null 2>&1; then
   echo "install-system-deps: python3 lacks moto 5 with its server extras (pip install 'moto[server]>=5')" >&2
   [ "${CI:-}" = "true" ] && exit 1
 fi
-if ! command -v aws >/dev/null 2>&1; then
-  echo "install-system-deps: the AWS CLI (v1 or v2) is missing (pip install awscli, or Debian's awscli)" >&2
+if ! python3 -c 'import awscli' >/dev/null 2>&1; then
+  echo "install-system-deps: python3 lacks the AWS CLI v1 (pip install awscli); deploy-layer.sh is tested with v1 and v2" >&2
   [ "${CI:-}" = "true" ] && exit 1
 fi
 # The .NET tests (test/dotnet) build their stand-ins with the .NET SDK, which this
