@@ -40,7 +40,7 @@ describe('native addon: CRC-32C through the whole stack', () => {
   });
 });
 
-describe('CLI skeleton (cli.md common rules)', () => {
+describe('CLI skeleton (docs/cli.md common rules)', () => {
   it('--version prints the package version', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
     const r = cli(['--version']);

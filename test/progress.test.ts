@@ -1,4 +1,4 @@
-// The command line on a terminal (cli.md): long work (layer build, a dump of more than
+// The command line on a terminal (docs/cli.md): long work (layer build, a dump of more than
 // 64 MiB, publish upload) shows progress on stderr when stderr is a TTY, never in --json
 // output; output for people is coloured only on a TTY and never with NO_COLOR. The real
 // bin runs under a pseudo-terminal made by util-linux `script`; the same commands piped
