@@ -34,10 +34,6 @@ Napi::Value ReleaseInspect(const Napi::CallbackInfo& info) {
   return out;
 }
 
-void Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("releaseInspect", Napi::Function::New(env, ReleaseInspect, "releaseInspect"));
-}
-
-NP_REGISTER("release", Init);
+NP_REGISTER_FUNCTIONS("release", ReleaseInspect);
 
 }  // namespace

@@ -187,14 +187,6 @@ Napi::Value SettingsNearestKey(const Napi::CallbackInfo& info) {
   return Napi::String::New(env, s::NearestKey(info[0].As<Napi::String>().Utf8Value()));
 }
 
-void Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("settingsCheck", Napi::Function::New(env, SettingsCheck, "settingsCheck"));
-  exports.Set("settingsCheckAsync", Napi::Function::New(env, SettingsCheckAsync, "settingsCheckAsync"));
-  exports.Set("settingsRead", Napi::Function::New(env, SettingsRead, "settingsRead"));
-  exports.Set("settingsKeys", Napi::Function::New(env, SettingsKeys, "settingsKeys"));
-  exports.Set("settingsNearestKey", Napi::Function::New(env, SettingsNearestKey, "settingsNearestKey"));
-}
-
-NP_REGISTER("settings", Init);
+NP_REGISTER_FUNCTIONS("settings", SettingsCheck, SettingsCheckAsync, SettingsRead, SettingsKeys, SettingsNearestKey);
 
 }  // namespace
