@@ -71,22 +71,16 @@ Napi::Value AsciiValue(Napi::Env env, const std::string& t) {
 }
 
 Napi::Array DiagnosticsToJs(Napi::Env env, const std::vector<Diagnostic>& list) {
-  Napi::Array diags = Napi::Array::New(env, list.size());
-  for (size_t i = 0; i < list.size(); ++i) {
+  return np::glue::ArrayOf(env, list.size(), [&](size_t i) {
     const Diagnostic& d = list[i];
     Napi::Object o = Napi::Object::New(env);
     o.Set("code", d.code);
     o.Set("offset", Napi::Number::New(env, double(d.offset)));
     o.Set("message", d.message);
     if (d.missing >= 0) o.Set("missing", Napi::Number::New(env, double(d.missing)));
-    if (d.hasCounters) {
-      o.Set("spans", Napi::Number::New(env, double(d.counters[0])));
-      o.Set("metricPoints", Napi::Number::New(env, double(d.counters[1])));
-      o.Set("logRecords", Napi::Number::New(env, double(d.counters[2])));
-    }
-    diags.Set(uint32_t(i), o);
-  }
-  return diags;
+    if (d.hasCounters) np::glue::SetSignalCounts(o, double(d.counters[0]), double(d.counters[1]), double(d.counters[2]));
+    return o;
+  });
 }
 
 Napi::Value ToJs(Napi::Env env, Batch& b, bool binary) {

@@ -89,6 +89,21 @@ inline Bytes BytesArg(const Napi::CallbackInfo& info, size_t i, const char* name
 // The text of `v` when it is a string, else "" (for optional string arguments and fields).
 inline std::string StringOr(Napi::Value v) { return v.IsString() ? v.As<Napi::String>().Utf8Value() : std::string(); }
 
+// A JS array of `n` items, item i being `item(i)` (any value Napi::Object::Set takes).
+template <typename Item>
+Napi::Array ArrayOf(Napi::Env env, size_t n, Item item) {
+  Napi::Array a = Napi::Array::New(env, n);
+  for (size_t i = 0; i < n; ++i) a.Set(static_cast<uint32_t>(i), item(i));
+  return a;
+}
+
+// Sets the item counts of the three signals under the names JS reads them by.
+inline void SetSignalCounts(Napi::Object o, double spans, double metricPoints, double logRecords) {
+  o.Set("spans", spans);
+  o.Set("metricPoints", metricPoints);
+  o.Set("logRecords", logRecords);
+}
+
 // Hands a container's bytes (std::string, std::vector<uint8_t>) to JS without a copy: the
 // Buffer takes the container over and frees it when collected.
 template <typename Container>

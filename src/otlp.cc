@@ -37,10 +37,8 @@ uint64_t U64Arg(const Napi::CallbackInfo& info, size_t i, const char* name) {
 
 using np::glue::OwnedBuffer;
 
-void SetCounts(Napi::Env env, Napi::Object o, const np::otlp::Counts& c) {
-  o.Set("spans", Napi::Number::New(env, double(c.spans)));
-  o.Set("metricPoints", Napi::Number::New(env, double(c.points)));
-  o.Set("logRecords", Napi::Number::New(env, double(c.logs)));
+void SetCounts(Napi::Object o, const np::otlp::Counts& c) {
+  np::glue::SetSignalCounts(o, double(c.spans), double(c.points), double(c.logs));
 }
 
 // otlpDecodeBody(body, signal, json) -> {spans, metricPoints, logRecords, payload?} | {error}
@@ -57,7 +55,7 @@ Napi::Value OtlpDecodeBody(const Napi::CallbackInfo& info) {
       r.Set("error", Napi::String::New(env, err));
       return r;
     }
-    SetCounts(env, r, c);
+    SetCounts(r, c);
     if (json) r.Set("payload", OwnedBuffer(env, std::move(out)));
     return r;
   });
@@ -103,16 +101,14 @@ Napi::Value OtlpRebatch(const Napi::CallbackInfo& info) {
   return np::glue::Guard(env, [&]() -> Napi::Value {
     std::vector<np::otlp::Batch> out;
     if (!np::otlp::Rebatch(s, bytes.View(), size_t(cap), old, out)) return env.Null();
-    Napi::Array list = Napi::Array::New(env, out.size());
-    for (size_t i = 0; i < out.size(); ++i) {
+    return np::glue::ArrayOf(env, out.size(), [&](size_t i) {
       Napi::Object o = Napi::Object::New(env);
       o.Set("request", OwnedBuffer(env, std::move(out[i].request)));
-      SetCounts(env, o, out[i].counts);
+      SetCounts(o, out[i].counts);
       o.Set("old", Napi::Number::New(env, double(out[i].old)));
       o.Set("oversize", Napi::Boolean::New(env, out[i].oversize));
-      list.Set(uint32_t(i), o);
-    }
-    return list;
+      return o;
+    });
   });
 }
 

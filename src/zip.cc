@@ -72,8 +72,7 @@ Napi::Object EntryValue(Napi::Env env, const np::zip::Entry& e) {
 
 Napi::Object DirectoryValue(Napi::Env env, const np::zip::Directory& d) {
   auto o = Napi::Object::New(env);
-  auto arr = Napi::Array::New(env, d.entries.size());
-  for (size_t i = 0; i < d.entries.size(); ++i) arr.Set(static_cast<uint32_t>(i), EntryValue(env, d.entries[i]));
+  auto arr = np::glue::ArrayOf(env, d.entries.size(), [&](size_t i) { return EntryValue(env, d.entries[i]); });
   o.Set("complete", true);
   o.Set("entries", arr);
   o.Set("cdOffset", static_cast<double>(d.cd_offset));
@@ -139,16 +138,15 @@ Napi::Value ZipCompress(const Napi::CallbackInfo& info) {
       },
       [items](Napi::Env env, Result& r) -> Napi::Value {
         auto out = Napi::Object::New(env);
-        auto entries = Napi::Array::New(env, r.meta.size());
-        for (size_t i = 0; i < r.meta.size(); ++i) {
+        auto entries = np::glue::ArrayOf(env, r.meta.size(), [&](size_t i) {
           auto e = Napi::Object::New(env);
           e.Set("crc32", r.meta[i].crc32);
           e.Set("compressedSize", static_cast<double>(r.meta[i].compressed));
           e.Set("size", static_cast<double>(r.meta[i].uncompressed));
           e.Set("method", r.meta[i].method);
           e.Set("recordBytes", static_cast<double>(r.sizes[i]));
-          entries.Set(static_cast<uint32_t>(i), e);
-        }
+          return e;
+        });
         out.Set("entries", entries);
         out.Set("records", OwnedBuffer(env, std::move(r.bytes)));
         return out;
@@ -275,9 +273,7 @@ Napi::Value ZipExtract(const Napi::CallbackInfo& info) {
       },
       [](Napi::Env env, ExtractResult& r) -> Napi::Value {
         if (r.error) throw RefusalError(env, *r.error);
-        auto out = Napi::Array::New(env, r.data.size());
-        for (size_t i = 0; i < r.data.size(); ++i) out.Set(static_cast<uint32_t>(i), OwnedBuffer(env, std::move(r.data[i])));
-        return out;
+        return np::glue::ArrayOf(env, r.data.size(), [&](size_t i) { return OwnedBuffer(env, std::move(r.data[i])); });
       },
       {info[0]});
 }
