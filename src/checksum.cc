@@ -16,7 +16,7 @@ Napi::Value Crc32c(const Napi::CallbackInfo& info) {
 }
 
 void Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("crc32c", Napi::Function::New(env, Crc32c, "crc32c"));
+  NP_EXPORT_FUNCTIONS(env, exports, Crc32c);
   exports.Set("crc32cImplementation", Napi::String::New(env, np::crc32c_implementation()));
 }
 

@@ -34,10 +34,7 @@ np::dump::Signal SignalOf(const std::string& v, Napi::Env env, const char* argum
   throw np::glue::BadArgument(env, argument, std::string(argument) + " must be traces, metrics or logs");
 }
 
-std::string Str(Napi::Object o, const char* key) {
-  Napi::Value v = o.Get(key);
-  return v.IsString() ? v.As<Napi::String>().Utf8Value() : std::string();
-}
+std::string Str(Napi::Object o, const char* key) { return np::glue::StringOr(o.Get(key)); }
 
 Handle* HandleArg(const Napi::CallbackInfo& info) {
   if (!info[0].IsExternal() || !np::glue::HasTag(info.Env(), info[0], kHandleTag))
@@ -74,22 +71,16 @@ Napi::Value AsciiValue(Napi::Env env, const std::string& t) {
 }
 
 Napi::Array DiagnosticsToJs(Napi::Env env, const std::vector<Diagnostic>& list) {
-  Napi::Array diags = Napi::Array::New(env, list.size());
-  for (size_t i = 0; i < list.size(); ++i) {
+  return np::glue::ArrayOf(env, list.size(), [&](size_t i) {
     const Diagnostic& d = list[i];
     Napi::Object o = Napi::Object::New(env);
     o.Set("code", d.code);
     o.Set("offset", Napi::Number::New(env, double(d.offset)));
     o.Set("message", d.message);
     if (d.missing >= 0) o.Set("missing", Napi::Number::New(env, double(d.missing)));
-    if (d.hasCounters) {
-      o.Set("spans", Napi::Number::New(env, double(d.counters[0])));
-      o.Set("metricPoints", Napi::Number::New(env, double(d.counters[1])));
-      o.Set("logRecords", Napi::Number::New(env, double(d.counters[2])));
-    }
-    diags.Set(uint32_t(i), o);
-  }
-  return diags;
+    if (d.hasCounters) np::glue::SetSignalCounts(o, double(d.counters[0]), double(d.counters[1]), double(d.counters[2]));
+    return o;
+  });
 }
 
 Napi::Value ToJs(Napi::Env env, Batch& b, bool binary) {
@@ -185,7 +176,7 @@ np::dump::Options OptionsOf(Napi::Env env, Napi::Value v) {
 }
 
 // open(options) -> handle
-Napi::Value Open(const Napi::CallbackInfo& info) {
+Napi::Value DumpOpen(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   np::dump::Options opt = OptionsOf(env, info[0]);
   using M = np::dump::Mode;
@@ -197,41 +188,38 @@ Napi::Value Open(const Napi::CallbackInfo& info) {
   return ext;
 }
 
-// feed(handle, bytes) -> Promise<batch>: decodes on Node's thread pool.
-Napi::Value Feed(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  Handle* h = HandleArg(info);
-  auto bytes = np::glue::BytesArg(info, 1, "chunk");
+// Runs `step` on the handle's session on Node's thread pool and settles with the batch it
+// produced; the handle is busy (refuses other calls) until then. `keepAlive`: the input
+// Buffers `step` reads.
+template <typename Step>
+Napi::Value StartStep(Napi::Env env, Handle* h, Step step, std::vector<Napi::Value> keepAlive) {
   h->busy = true;
   return np::glue::PromiseWorker<Batch>::Start(
       env,
-      [h, bytes]() {
-        h->s->feed(bytes.data, bytes.size);
+      [h, step]() {
+        step(*h->s);
         return Take(h, false);
       },
-      [h](Napi::Env e, Batch& b) { return ToJs(e, b, h->binary); }, {info[0], info[1]},
-      [h]() { h->busy = false; });
+      [h](Napi::Env e, Batch& b) { return ToJs(e, b, h->binary); }, std::move(keepAlive), [h]() { h->busy = false; });
+}
+
+// feed(handle, bytes) -> Promise<batch>: decodes on Node's thread pool.
+Napi::Value DumpFeed(const Napi::CallbackInfo& info) {
+  Handle* h = HandleArg(info);
+  auto bytes = np::glue::BytesArg(info, 1, "chunk");
+  return StartStep(info.Env(), h, [bytes](Session& s) { s.feed(bytes.data, bytes.size); }, {info[0], info[1]});
 }
 
 // feedFrame(handle, offset, bytes) -> Promise<batch>: one whole frame of a ring snapshot.
-Napi::Value FeedFrame(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
+Napi::Value DumpFeedFrame(const Napi::CallbackInfo& info) {
   Handle* h = HandleArg(info);
   uint64_t off = uint64_t(info[1].As<Napi::Number>().DoubleValue());
   auto bytes = np::glue::BytesArg(info, 2, "frame");
-  h->busy = true;
-  return np::glue::PromiseWorker<Batch>::Start(
-      env,
-      [h, off, bytes]() {
-        h->s->feedFrame(off, bytes.data, bytes.size);
-        return Take(h, false);
-      },
-      [h](Napi::Env e, Batch& b) { return ToJs(e, b, h->binary); }, {info[0], info[2]},
-      [h]() { h->busy = false; });
+  return StartStep(info.Env(), h, [off, bytes](Session& s) { s.feedFrame(off, bytes.data, bytes.size); }, {info[0], info[2]});
 }
 
 // endScan(handle) -> batch with ringOrder (flat [offset, size, …]) for a ring snapshot.
-Napi::Value EndScan(const Napi::CallbackInfo& info) {
+Napi::Value DumpEndScan(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Handle* h = HandleArg(info);
   return np::glue::Guard(env, [&]() -> Napi::Value {
@@ -245,7 +233,7 @@ Napi::Value EndScan(const Napi::CallbackInfo& info) {
 }
 
 // finish(handle) -> batch with the summary JSON.
-Napi::Value Finish(const Napi::CallbackInfo& info) {
+Napi::Value DumpFinish(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Handle* h = HandleArg(info);
   return np::glue::Guard(env, [&]() -> Napi::Value {
@@ -257,7 +245,7 @@ Napi::Value Finish(const Napi::CallbackInfo& info) {
 
 // decode(bytes, options) -> batch: a whole input in memory, synchronously (both passes
 // of a ring snapshot). Never used per span; for small inputs and the arm64 smoke run.
-Napi::Value Decode(const Napi::CallbackInfo& info) {
+Napi::Value DumpDecode(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto bytes = np::glue::BytesArg(info, 0, "data");
   np::dump::Options opt = OptionsOf(env, info[1]);
@@ -293,7 +281,7 @@ Napi::Value SummaryToJs(Napi::Env env, np::dump::SummaryResult& r) {
 // summarizeFile(path, options, {threads, splitAt}, progress?) -> Promise<{summary, diagnostics, split}>:
 // the native core reads the file itself (pread) on Node's thread pool, a .nptb file in two
 // ranges on two threads (native/dump/split.h).
-Napi::Value SummarizeFile(const Napi::CallbackInfo& info) {
+Napi::Value DumpSummarizeFile(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!info[0].IsString()) throw np::glue::BadArgument(env, "path", "path must be a string");
   std::string path = info[0].As<Napi::String>().Utf8Value();
@@ -319,7 +307,7 @@ Napi::Value SummarizeFile(const Napi::CallbackInfo& info) {
 
 // summarizeBuffer(bytes, options, {threads, splitAt}) -> {summary, diagnostics, split}:
 // the same, synchronously, over bytes in memory (tests: the split equals one pass).
-Napi::Value SummarizeBuffer(const Napi::CallbackInfo& info) {
+Napi::Value DumpSummarizeBuffer(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto bytes = np::glue::BytesArg(info, 0, "data");
   np::dump::Options opt = OptionsOf(env, info[1]);
@@ -332,7 +320,7 @@ Napi::Value SummarizeBuffer(const Napi::CallbackInfo& info) {
 }
 
 // detect(bytes) -> {gzip, format}
-Napi::Value Detect(const Napi::CallbackInfo& info) {
+Napi::Value DumpDetect(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto bytes = np::glue::BytesArg(info, 0, "data");
   auto d = np::dump::DetectFormat(bytes.data, bytes.size);
@@ -343,15 +331,8 @@ Napi::Value Detect(const Napi::CallbackInfo& info) {
 }
 
 void Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("dumpOpen", Napi::Function::New(env, Open, "dumpOpen"));
-  exports.Set("dumpFeed", Napi::Function::New(env, Feed, "dumpFeed"));
-  exports.Set("dumpFeedFrame", Napi::Function::New(env, FeedFrame, "dumpFeedFrame"));
-  exports.Set("dumpEndScan", Napi::Function::New(env, EndScan, "dumpEndScan"));
-  exports.Set("dumpFinish", Napi::Function::New(env, Finish, "dumpFinish"));
-  exports.Set("dumpDecode", Napi::Function::New(env, Decode, "dumpDecode"));
-  exports.Set("dumpDetect", Napi::Function::New(env, Detect, "dumpDetect"));
-  exports.Set("dumpSummarizeFile", Napi::Function::New(env, SummarizeFile, "dumpSummarizeFile"));
-  exports.Set("dumpSummarizeBuffer", Napi::Function::New(env, SummarizeBuffer, "dumpSummarizeBuffer"));
+  NP_EXPORT_FUNCTIONS(env, exports, DumpOpen, DumpFeed, DumpFeedFrame, DumpEndScan, DumpFinish, DumpDecode, DumpDetect,
+                      DumpSummarizeFile, DumpSummarizeBuffer);
   // the input format names: native/dump/format.cc owns them, TypeScript checks its copy
   Napi::Array formats = Napi::Array::New(env);
   uint32_t i = 0;

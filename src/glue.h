@@ -1,14 +1,18 @@
 // Shared helpers of the node-addon-api glue. The glue only converts between JS values
-// and the native core; every capability registers its functions with NP_REGISTER from
-// its own file, so adding a capability never edits another one's file.
+// and the native core; every capability registers its functions with NP_REGISTER (or
+// NP_REGISTER_FUNCTIONS) from its own file, so adding a capability never edits another
+// one's file.
 #pragma once
 
 #include <napi.h>
 
+#include <cctype>
 #include <exception>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -21,6 +25,25 @@ using InitFn = void (*)(Napi::Env env, Napi::Object exports);
 struct Registration {
   Registration(const char* name, InitFn fn);
 };
+
+// Sets each function of `fns` on `exports`. `names` is the comma-separated list of the
+// functions' C++ names, in the same order (NP_EXPORT_FUNCTIONS writes both from one
+// list); each is exported, and named, as its C++ name with the first letter in lower
+// case (ZipCompress -> zipCompress), so the JS name cannot drift from the C++ one.
+inline void ExportFunctions(Napi::Env env, Napi::Object exports, const char* names,
+                            std::initializer_list<Napi::Function::Callback> fns) {
+  auto separator = [](char c) { return c == ',' || std::isspace(static_cast<unsigned char>(c)); };
+  const char* p = names;
+  for (Napi::Function::Callback fn : fns) {
+    while (*p && separator(*p)) ++p;
+    const char* end = p;
+    while (*end && !separator(*end)) ++end;
+    std::string name(p, end);
+    name[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[0])));
+    exports.Set(name, Napi::Function::New(env, fn, name));
+    p = end;
+  }
+}
 
 // A JS Error with a stable `code` property.
 inline Napi::Error MakeError(Napi::Env env, const std::string& code, const std::string& message) {
@@ -51,6 +74,8 @@ auto Guard(Napi::Env env, Fn&& fn) -> decltype(fn()) {
 struct Bytes {
   const uint8_t* data;
   size_t size;
+  // The same bytes as a string_view (the native core's view of raw bytes).
+  std::string_view View() const { return std::string_view(reinterpret_cast<const char*>(data), size); }
 };
 inline Bytes BytesArg(const Napi::CallbackInfo& info, size_t i, const char* name) {
   Napi::Value v = info[i];
@@ -59,6 +84,34 @@ inline Bytes BytesArg(const Napi::CallbackInfo& info, size_t i, const char* name
   }
   auto a = v.As<Napi::Uint8Array>();
   return {a.Data(), a.ByteLength()};
+}
+
+// The text of `v` when it is a string, else "" (for optional string arguments and fields).
+inline std::string StringOr(Napi::Value v) { return v.IsString() ? v.As<Napi::String>().Utf8Value() : std::string(); }
+
+// A JS array of `n` items, item i being `item(i)` (any value Napi::Object::Set takes).
+template <typename Item>
+Napi::Array ArrayOf(Napi::Env env, size_t n, Item item) {
+  Napi::Array a = Napi::Array::New(env, n);
+  for (size_t i = 0; i < n; ++i) a.Set(static_cast<uint32_t>(i), item(i));
+  return a;
+}
+
+// Sets the item counts of the three signals under the names JS reads them by.
+inline void SetSignalCounts(Napi::Object o, double spans, double metricPoints, double logRecords) {
+  o.Set("spans", spans);
+  o.Set("metricPoints", metricPoints);
+  o.Set("logRecords", logRecords);
+}
+
+// Hands a container's bytes (std::string, std::vector<uint8_t>) to JS without a copy: the
+// Buffer takes the container over and frees it when collected.
+template <typename Container>
+Napi::Buffer<typename Container::value_type> OwnedBuffer(Napi::Env env, Container&& bytes) {
+  using T = typename Container::value_type;
+  if (bytes.empty()) return Napi::Buffer<T>::New(env, 0);
+  auto* owned = new Container(std::move(bytes));
+  return Napi::Buffer<T>::New(env, owned->data(), owned->size(), [](Napi::Env, T*, Container* c) { delete c; }, owned);
 }
 
 // A JS Error with a stable `code` property and the misused `argument` (code
@@ -154,3 +207,8 @@ class PromiseWorker : public Napi::AsyncWorker {
 #define NP_CONCAT_(a, b) a##b
 #define NP_CONCAT(a, b) NP_CONCAT_(a, b)
 #define NP_REGISTER(name, fn) static ::np::glue::Registration NP_CONCAT(np_registration_, __LINE__)(name, fn)
+// Inside a capability's init: exports the listed functions (see ExportFunctions).
+#define NP_EXPORT_FUNCTIONS(env, exports, ...) ::np::glue::ExportFunctions(env, exports, #__VA_ARGS__, {__VA_ARGS__})
+// Registers a capability that exports only functions: NP_REGISTER_FUNCTIONS("zip", ZipCompress, ...).
+#define NP_REGISTER_FUNCTIONS(name, ...) \
+  NP_REGISTER(name, [](Napi::Env env, Napi::Object exports) { NP_EXPORT_FUNCTIONS(env, exports, __VA_ARGS__); })

@@ -14,7 +14,7 @@ namespace {
 using np::otlp::Signal;
 
 Signal SignalArg(const Napi::CallbackInfo& info, size_t i) {
-  std::string v = info[i].IsString() ? info[i].As<Napi::String>().Utf8Value() : std::string();
+  std::string v = np::glue::StringOr(info[i]);
   if (v == "traces") return Signal::Traces;
   if (v == "metrics") return Signal::Metrics;
   if (v == "logs") return Signal::Logs;
@@ -35,21 +35,14 @@ uint64_t U64Arg(const Napi::CallbackInfo& info, size_t i, const char* name) {
   throw Napi::TypeError::New(info.Env(), std::string(name) + " must be a non-negative integer");
 }
 
-// Hands a string's bytes to JS without a copy (the Buffer owns the string).
-Napi::Buffer<char> Take(Napi::Env env, std::string&& s) {
-  if (s.empty()) return Napi::Buffer<char>::New(env, 0);
-  auto* owned = new std::string(std::move(s));
-  return Napi::Buffer<char>::New(env, owned->data(), owned->size(), [](Napi::Env, char*, std::string* p) { delete p; }, owned);
-}
+using np::glue::OwnedBuffer;
 
-void SetCounts(Napi::Env env, Napi::Object o, const np::otlp::Counts& c) {
-  o.Set("spans", Napi::Number::New(env, double(c.spans)));
-  o.Set("metricPoints", Napi::Number::New(env, double(c.points)));
-  o.Set("logRecords", Napi::Number::New(env, double(c.logs)));
+void SetCounts(Napi::Object o, const np::otlp::Counts& c) {
+  np::glue::SetSignalCounts(o, double(c.spans), double(c.points), double(c.logs));
 }
 
 // otlpDecodeBody(body, signal, json) -> {spans, metricPoints, logRecords, payload?} | {error}
-Napi::Value DecodeBody(const Napi::CallbackInfo& info) {
+Napi::Value OtlpDecodeBody(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto body = np::glue::BytesArg(info, 0, "body");
   Signal s = SignalArg(info, 1);
@@ -58,18 +51,18 @@ Napi::Value DecodeBody(const Napi::CallbackInfo& info) {
     std::string out, err;
     np::otlp::Counts c;
     Napi::Object r = Napi::Object::New(env);
-    if (!np::otlp::DecodeBody(s, np::otlp::Bytes(reinterpret_cast<const char*>(body.data), body.size), json, out, c, err)) {
+    if (!np::otlp::DecodeBody(s, body.View(), json, out, c, err)) {
       r.Set("error", Napi::String::New(env, err));
       return r;
     }
-    SetCounts(env, r, c);
-    if (json) r.Set("payload", Take(env, std::move(out)));
+    SetCounts(r, c);
+    if (json) r.Set("payload", OwnedBuffer(env, std::move(out)));
     return r;
   });
 }
 
 // otlpFrames(kinds[], sequences[], payloads[]) -> one Buffer holding every frame in order
-Napi::Value Frames(const Napi::CallbackInfo& info) {
+Napi::Value OtlpFrames(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!info[0].IsArray() || !info[1].IsArray() || !info[2].IsArray()) throw Napi::TypeError::New(env, "otlpFrames(kinds, sequences, payloads)");
   Napi::Array kinds = info[0].As<Napi::Array>(), seqs = info[1].As<Napi::Array>(), payloads = info[2].As<Napi::Array>();
@@ -86,20 +79,20 @@ Napi::Value Frames(const Napi::CallbackInfo& info) {
       np::otlp::AppendFrame(out, uint8_t(k.As<Napi::Number>().Uint32Value()), uint64_t(q.As<Napi::Number>().DoubleValue()),
                             std::string_view(reinterpret_cast<const char*>(a.Data()), a.ByteLength()));
     }
-    return Take(env, std::move(out));
+    return OwnedBuffer(env, std::move(out));
   });
 }
 
 // otlpFileHeader(createdUnixNanos: bigint, pid) -> Buffer(64)
-Napi::Value FileHeader(const Napi::CallbackInfo& info) {
+Napi::Value OtlpFileHeader(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   uint64_t created = U64Arg(info, 0, "createdUnixNanos");
   uint64_t pid = U64Arg(info, 1, "pid");
-  return Take(env, np::otlp::FileHeader(created, uint32_t(pid)));
+  return OwnedBuffer(env, np::otlp::FileHeader(created, uint32_t(pid)));
 }
 
 // otlpRebatch(requests, signal, cap, oldBefore: bigint) -> [{request, spans, metricPoints, logRecords, old, oversize}] | null
-Napi::Value Rebatch(const Napi::CallbackInfo& info) {
+Napi::Value OtlpRebatch(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto bytes = np::glue::BytesArg(info, 0, "requests");
   Signal s = SignalArg(info, 1);
@@ -107,37 +100,35 @@ Napi::Value Rebatch(const Napi::CallbackInfo& info) {
   uint64_t old = U64Arg(info, 3, "oldBefore");
   return np::glue::Guard(env, [&]() -> Napi::Value {
     std::vector<np::otlp::Batch> out;
-    if (!np::otlp::Rebatch(s, np::otlp::Bytes(reinterpret_cast<const char*>(bytes.data), bytes.size), size_t(cap), old, out)) return env.Null();
-    Napi::Array list = Napi::Array::New(env, out.size());
-    for (size_t i = 0; i < out.size(); ++i) {
+    if (!np::otlp::Rebatch(s, bytes.View(), size_t(cap), old, out)) return env.Null();
+    return np::glue::ArrayOf(env, out.size(), [&](size_t i) {
       Napi::Object o = Napi::Object::New(env);
-      o.Set("request", Take(env, std::move(out[i].request)));
-      SetCounts(env, o, out[i].counts);
+      o.Set("request", OwnedBuffer(env, std::move(out[i].request)));
+      SetCounts(o, out[i].counts);
       o.Set("old", Napi::Number::New(env, double(out[i].old)));
       o.Set("oversize", Napi::Boolean::New(env, out[i].oversize));
-      list.Set(uint32_t(i), o);
-    }
-    return list;
+      return o;
+    });
   });
 }
 
 // otlpResponse(signal, rejected, message, json) -> Buffer
-Napi::Value Response(const Napi::CallbackInfo& info) {
+Napi::Value OtlpResponse(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Signal s = SignalArg(info, 0);
   uint64_t rejected = U64Arg(info, 1, "rejected");
-  std::string msg = info[2].IsString() ? info[2].As<Napi::String>().Utf8Value() : std::string();
-  return Take(env, np::otlp::EncodeResponse(s, rejected, msg, BoolArg(info, 3)));
+  std::string msg = np::glue::StringOr(info[2]);
+  return OwnedBuffer(env, np::otlp::EncodeResponse(s, rejected, msg, BoolArg(info, 3)));
 }
 
 // otlpDecodeResponse(body, signal, json) -> {rejected, message} | null
-Napi::Value DecodeResponse(const Napi::CallbackInfo& info) {
+Napi::Value OtlpDecodeResponse(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto body = np::glue::BytesArg(info, 0, "body");
   Signal s = SignalArg(info, 1);
   uint64_t rejected = 0;
   std::string msg;
-  if (!np::otlp::DecodeResponse(s, np::otlp::Bytes(reinterpret_cast<const char*>(body.data), body.size), BoolArg(info, 2), rejected, msg))
+  if (!np::otlp::DecodeResponse(s, body.View(), BoolArg(info, 2), rejected, msg))
     return env.Null();
   Napi::Object o = Napi::Object::New(env);
   o.Set("rejected", Napi::Number::New(env, double(rejected)));
@@ -146,20 +137,20 @@ Napi::Value DecodeResponse(const Napi::CallbackInfo& info) {
 }
 
 // otlpStatus(code, message, json) -> Buffer
-Napi::Value Status(const Napi::CallbackInfo& info) {
+Napi::Value OtlpStatus(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int32_t code = info[0].IsNumber() ? info[0].As<Napi::Number>().Int32Value() : 0;
-  std::string msg = info[1].IsString() ? info[1].As<Napi::String>().Utf8Value() : std::string();
-  return Take(env, np::otlp::EncodeStatus(code, msg, BoolArg(info, 2)));
+  std::string msg = np::glue::StringOr(info[1]);
+  return OwnedBuffer(env, np::otlp::EncodeStatus(code, msg, BoolArg(info, 2)));
 }
 
 // otlpDecodeStatus(body, json) -> {code, message} | null
-Napi::Value DecodeStatus(const Napi::CallbackInfo& info) {
+Napi::Value OtlpDecodeStatus(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto body = np::glue::BytesArg(info, 0, "body");
   int32_t code = 0;
   std::string msg;
-  if (!np::otlp::DecodeStatus(np::otlp::Bytes(reinterpret_cast<const char*>(body.data), body.size), BoolArg(info, 1), code, msg)) return env.Null();
+  if (!np::otlp::DecodeStatus(body.View(), BoolArg(info, 1), code, msg)) return env.Null();
   Napi::Object o = Napi::Object::New(env);
   o.Set("code", Napi::Number::New(env, code));
   o.Set("message", Napi::String::New(env, msg));
@@ -167,14 +158,8 @@ Napi::Value DecodeStatus(const Napi::CallbackInfo& info) {
 }
 
 void Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("otlpDecodeBody", Napi::Function::New(env, DecodeBody, "otlpDecodeBody"));
-  exports.Set("otlpFrames", Napi::Function::New(env, Frames, "otlpFrames"));
-  exports.Set("otlpFileHeader", Napi::Function::New(env, FileHeader, "otlpFileHeader"));
-  exports.Set("otlpRebatch", Napi::Function::New(env, Rebatch, "otlpRebatch"));
-  exports.Set("otlpResponse", Napi::Function::New(env, Response, "otlpResponse"));
-  exports.Set("otlpDecodeResponse", Napi::Function::New(env, DecodeResponse, "otlpDecodeResponse"));
-  exports.Set("otlpStatus", Napi::Function::New(env, Status, "otlpStatus"));
-  exports.Set("otlpDecodeStatus", Napi::Function::New(env, DecodeStatus, "otlpDecodeStatus"));
+  NP_EXPORT_FUNCTIONS(env, exports, OtlpDecodeBody, OtlpFrames, OtlpFileHeader, OtlpRebatch, OtlpResponse,
+                      OtlpDecodeResponse, OtlpStatus, OtlpDecodeStatus);
   Napi::Object limits = Napi::Object::New(env);
   limits.Set("maxFramePayload", Napi::Number::New(env, double(np::otlp::kMaxFramePayload)));
   exports.Set("otlpLimits", limits);

@@ -9,9 +9,8 @@ Napi::Value ReleaseInspect(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!info[0].IsArray()) throw Napi::TypeError::New(env, "buffers must be an array");
   auto arr = info[0].As<Napi::Array>();
-  auto out = Napi::Array::New(env, arr.Length());
-  for (uint32_t i = 0; i < arr.Length(); ++i) {
-    Napi::Value v = arr.Get(i);
+  return np::glue::ArrayOf(env, arr.Length(), [&](size_t i) {
+    Napi::Value v = arr.Get(static_cast<uint32_t>(i));
     if (!v.IsTypedArray()) throw Napi::TypeError::New(env, "each buffer must be a Uint8Array");
     auto a = v.As<Napi::Uint8Array>();
     auto elf = np::release::ReadElf(a.Data(), a.ByteLength());
@@ -29,15 +28,10 @@ Napi::Value ReleaseInspect(const Napi::CallbackInfo& info) {
     auto r = Napi::Object::New(env);
     r.Set("elf", e);
     r.Set("pe", o);
-    out.Set(i, r);
-  }
-  return out;
+    return r;
+  });
 }
 
-void Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("releaseInspect", Napi::Function::New(env, ReleaseInspect, "releaseInspect"));
-}
-
-NP_REGISTER("release", Init);
+NP_REGISTER_FUNCTIONS("release", ReleaseInspect);
 
 }  // namespace

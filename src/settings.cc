@@ -27,8 +27,7 @@ s::CheckOptions OptionsArg(const Napi::CallbackInfo& info, size_t i) {
 
 // NativeDiagnostic[]: {code, severity, path, line, column, message, fix?} in this order.
 Napi::Array Diagnostics(Napi::Env env, const std::vector<s::Diagnostic>& diags) {
-  Napi::Array out = Napi::Array::New(env, diags.size());
-  for (size_t i = 0; i < diags.size(); ++i) {
+  return np::glue::ArrayOf(env, diags.size(), [&](size_t i) {
     const s::Diagnostic& d = diags[i];
     Napi::Object o = Napi::Object::New(env);
     o.Set("code", d.code);
@@ -38,9 +37,8 @@ Napi::Array Diagnostics(Napi::Env env, const std::vector<s::Diagnostic>& diags) 
     o.Set("column", d.col);
     o.Set("message", d.message);
     if (!d.fix.empty()) o.Set("fix", d.fix);
-    out.Set(static_cast<uint32_t>(i), o);
-  }
-  return out;
+    return o;
+  });
 }
 
 // The property names and type names of NativeNode, made once per document.
@@ -64,22 +62,21 @@ Napi::Object NodeValue(Napi::Env env, const NodeNames& k, const s::Document& doc
   }
   const s::Node& n = doc.nodes[static_cast<size_t>(index)];
   if (n.kind == s::NodeKind::Seq) {
-    Napi::Array items = Napi::Array::New(env, n.children.size());
-    for (size_t i = 0; i < n.children.size(); ++i) {
-      items.Set(static_cast<uint32_t>(i), NodeValue(env, k, doc, static_cast<int32_t>(n.children[i])));
-    }
+    Napi::Array items = np::glue::ArrayOf(env, n.children.size(), [&](size_t i) {
+      return NodeValue(env, k, doc, static_cast<int32_t>(n.children[i]));
+    });
     o.Set(k.type, k.tSeq);
     o.Set(k.items, items);
     return o;
   }
   if (n.kind == s::NodeKind::Map) {
-    Napi::Array entries = Napi::Array::New(env, n.children.size() / 2);
-    for (size_t i = 0; i + 1 < n.children.size(); i += 2) {
+    // children: key, value, key, value, …
+    Napi::Array entries = np::glue::ArrayOf(env, n.children.size() / 2, [&](size_t i) {
       Napi::Object e = Napi::Object::New(env);
-      e.Set(k.key, NodeValue(env, k, doc, static_cast<int32_t>(n.children[i])));
-      e.Set(k.value, NodeValue(env, k, doc, static_cast<int32_t>(n.children[i + 1])));
-      entries.Set(static_cast<uint32_t>(i / 2), e);
-    }
+      e.Set(k.key, NodeValue(env, k, doc, static_cast<int32_t>(n.children[2 * i])));
+      e.Set(k.value, NodeValue(env, k, doc, static_cast<int32_t>(n.children[2 * i + 1])));
+      return e;
+    });
     o.Set(k.type, k.tMap);
     o.Set(k.entries, entries);
     return o;
@@ -118,9 +115,7 @@ Napi::Object KeyValue(Napi::Env env, const s::KeySpec& k) {
     case s::KeyDefault::Kind::SameAs: o.Set("defaultFrom", k.dflt.text); break;
   }
   if (!k.values.empty()) {
-    Napi::Array values = Napi::Array::New(env, k.values.size());
-    for (size_t i = 0; i < k.values.size(); ++i) values.Set(static_cast<uint32_t>(i), k.values[i]);
-    o.Set("values", values);
+    o.Set("values", np::glue::ArrayOf(env, k.values.size(), [&](size_t i) { return k.values[i]; }));
   }
   if (k.type == s::KeyType::Int || k.type == s::KeyType::Float) {
     o.Set("min", k.min);
@@ -175,9 +170,7 @@ Napi::Value SettingsRead(const Napi::CallbackInfo& info) {
 Napi::Value SettingsKeys(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const auto& keys = s::Keys();
-  Napi::Array out = Napi::Array::New(env, keys.size());
-  for (size_t i = 0; i < keys.size(); ++i) out.Set(static_cast<uint32_t>(i), KeyValue(env, keys[i]));
-  return out;
+  return np::glue::ArrayOf(env, keys.size(), [&](size_t i) { return KeyValue(env, keys[i]); });
 }
 
 // settingsNearestKey(path) -> the nearest key path, or ''
@@ -187,14 +180,6 @@ Napi::Value SettingsNearestKey(const Napi::CallbackInfo& info) {
   return Napi::String::New(env, s::NearestKey(info[0].As<Napi::String>().Utf8Value()));
 }
 
-void Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("settingsCheck", Napi::Function::New(env, SettingsCheck, "settingsCheck"));
-  exports.Set("settingsCheckAsync", Napi::Function::New(env, SettingsCheckAsync, "settingsCheckAsync"));
-  exports.Set("settingsRead", Napi::Function::New(env, SettingsRead, "settingsRead"));
-  exports.Set("settingsKeys", Napi::Function::New(env, SettingsKeys, "settingsKeys"));
-  exports.Set("settingsNearestKey", Napi::Function::New(env, SettingsNearestKey, "settingsNearestKey"));
-}
-
-NP_REGISTER("settings", Init);
+NP_REGISTER_FUNCTIONS("settings", SettingsCheck, SettingsCheckAsync, SettingsRead, SettingsKeys, SettingsNearestKey);
 
 }  // namespace

@@ -13,12 +13,7 @@ namespace {
 
 using np::glue::BytesArg;
 
-Napi::Buffer<uint8_t> ToBuffer(Napi::Env env, std::vector<uint8_t>&& bytes) {
-  if (bytes.empty()) return Napi::Buffer<uint8_t>::New(env, 0);
-  auto* owned = new std::vector<uint8_t>(std::move(bytes));
-  return Napi::Buffer<uint8_t>::New(
-      env, owned->data(), owned->size(), [](Napi::Env, uint8_t*, std::vector<uint8_t>* v) { delete v; }, owned);
-}
+using np::glue::OwnedBuffer;
 
 uint64_t U64Prop(Napi::Object o, const char* key, uint64_t def = 0) {
   Napi::Value v = o.Get(key);
@@ -77,8 +72,7 @@ Napi::Object EntryValue(Napi::Env env, const np::zip::Entry& e) {
 
 Napi::Object DirectoryValue(Napi::Env env, const np::zip::Directory& d) {
   auto o = Napi::Object::New(env);
-  auto arr = Napi::Array::New(env, d.entries.size());
-  for (size_t i = 0; i < d.entries.size(); ++i) arr.Set(static_cast<uint32_t>(i), EntryValue(env, d.entries[i]));
+  auto arr = np::glue::ArrayOf(env, d.entries.size(), [&](size_t i) { return EntryValue(env, d.entries[i]); });
   o.Set("complete", true);
   o.Set("entries", arr);
   o.Set("cdOffset", static_cast<double>(d.cd_offset));
@@ -144,18 +138,17 @@ Napi::Value ZipCompress(const Napi::CallbackInfo& info) {
       },
       [items](Napi::Env env, Result& r) -> Napi::Value {
         auto out = Napi::Object::New(env);
-        auto entries = Napi::Array::New(env, r.meta.size());
-        for (size_t i = 0; i < r.meta.size(); ++i) {
+        auto entries = np::glue::ArrayOf(env, r.meta.size(), [&](size_t i) {
           auto e = Napi::Object::New(env);
           e.Set("crc32", r.meta[i].crc32);
           e.Set("compressedSize", static_cast<double>(r.meta[i].compressed));
           e.Set("size", static_cast<double>(r.meta[i].uncompressed));
           e.Set("method", r.meta[i].method);
           e.Set("recordBytes", static_cast<double>(r.sizes[i]));
-          entries.Set(static_cast<uint32_t>(i), e);
-        }
+          return e;
+        });
         out.Set("entries", entries);
-        out.Set("records", ToBuffer(env, std::move(r.bytes)));
+        out.Set("records", OwnedBuffer(env, std::move(r.bytes)));
         return out;
       },
       {info[0]});
@@ -182,7 +175,7 @@ Napi::Value ZipCentral(const Napi::CallbackInfo& info) {
     }
     uint64_t cd_offset = static_cast<uint64_t>(info[1].As<Napi::Number>().DoubleValue());
     uint32_t dos = info[2].As<Napi::Number>().Uint32Value();
-    return ToBuffer(env, np::zip::MakeCentral(items, cd_offset, dos));
+    return OwnedBuffer(env, np::zip::MakeCentral(items, cd_offset, dos));
   });
 }
 
@@ -280,22 +273,11 @@ Napi::Value ZipExtract(const Napi::CallbackInfo& info) {
       },
       [](Napi::Env env, ExtractResult& r) -> Napi::Value {
         if (r.error) throw RefusalError(env, *r.error);
-        auto out = Napi::Array::New(env, r.data.size());
-        for (size_t i = 0; i < r.data.size(); ++i) out.Set(static_cast<uint32_t>(i), ToBuffer(env, std::move(r.data[i])));
-        return out;
+        return np::glue::ArrayOf(env, r.data.size(), [&](size_t i) { return OwnedBuffer(env, std::move(r.data[i])); });
       },
       {info[0]});
 }
 
-void Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("zipCompress", Napi::Function::New(env, ZipCompress, "zipCompress"));
-  exports.Set("zipCentral", Napi::Function::New(env, ZipCentral, "zipCentral"));
-  exports.Set("zipDosDateTime", Napi::Function::New(env, ZipDosDateTime, "zipDosDateTime"));
-  exports.Set("zipReadTail", Napi::Function::New(env, ZipReadTail, "zipReadTail"));
-  exports.Set("zipVerify", Napi::Function::New(env, ZipVerify, "zipVerify"));
-  exports.Set("zipExtract", Napi::Function::New(env, ZipExtract, "zipExtract"));
-}
-
-NP_REGISTER("zip", Init);
+NP_REGISTER_FUNCTIONS("zip", ZipCompress, ZipCentral, ZipDosDateTime, ZipReadTail, ZipVerify, ZipExtract);
 
 }  // namespace
