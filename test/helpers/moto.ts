@@ -201,6 +201,11 @@ export async function startProxy(target: Moto): Promise<FaultProxy> {
         { host: '127.0.0.1', port: target.port, method: req.method, path: req.url, headers },
         (upRes) => {
           const parts: Buffer[] = [];
+          // An upstream answer cut off mid-way (the emulator stopped) cuts the client off too.
+          upRes.on('error', () => req.socket.destroy());
+          upRes.on('close', () => {
+            if (!upRes.complete) req.socket.destroy();
+          });
           upRes.on('data', (c: Buffer) => parts.push(c));
           upRes.on('end', () => {
             let body = Buffer.concat(parts);
