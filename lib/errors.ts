@@ -172,21 +172,28 @@ export function quoteValue(value: unknown, max = 40): string {
   return `${JSON.stringify(s.slice(0, max))}… (${s.length} characters)`;
 }
 
-const FS_WHY: Record<string, [string, string]> = {
-  ENOENT: ['no such file or directory', 'check the path'],
-  EACCES: ['permission denied', 'check the permissions of the file and its folders'],
-  EPERM: ['operation not permitted', 'check the permissions of the file and its folders'],
-  EISDIR: ['is a directory', 'give a file, not a folder'],
-  ENOTDIR: ['a part of the path is not a directory', 'check that every folder in the path is a folder'],
-  EEXIST: ['already exists', 'remove it or choose another path'],
-  ENOSPC: ['no space left on the device', 'free some space or choose another place'],
-  EDQUOT: ['disk quota exceeded', 'free some space or choose another place'],
-  EROFS: ['the file system is read-only', 'choose a writable place'],
-  ELOOP: ['too many symbolic links', 'check the symbolic links in the path'],
-  EMFILE: ['too many open files', 'raise the open-file limit (ulimit -n) or close other programs'],
-  ENAMETOOLONG: ['the name is too long', 'choose a shorter path'],
-  EIO: ['an input/output error', 'check the device'],
-};
+/** What each system error {@link fileError} knows means, and its fix: one `CODE why | fix` line each. */
+const FS_WHY = new Map(
+  `ENOENT no such file or directory | check the path
+EACCES permission denied | check the permissions of the file and its folders
+EPERM operation not permitted | check the permissions of the file and its folders
+EISDIR is a directory | give a file, not a folder
+ENOTDIR a part of the path is not a directory | check that every folder in the path is a folder
+EEXIST already exists | remove it or choose another path
+ENOSPC no space left on the device | free some space or choose another place
+EDQUOT disk quota exceeded | free some space or choose another place
+EROFS the file system is read-only | choose a writable place
+ELOOP too many symbolic links | check the symbolic links in the path
+EMFILE too many open files | raise the open-file limit (ulimit -n) or close other programs
+ENAMETOOLONG the name is too long | choose a shorter path
+EIO an input/output error | check the device`
+    .split('\n')
+    .map((line): [string, [why: string, fix: string]] => {
+      const space = line.indexOf(' ');
+      const [why, fix] = line.slice(space + 1).split(' | ') as [string, string];
+      return [line.slice(0, space), [why, fix]];
+    }),
+);
 
 /**
  * Wraps a Node.js system error (ENOENT, EACCES, …) from reading or writing `file` as an
@@ -196,7 +203,7 @@ const FS_WHY: Record<string, [string, string]> = {
 export function fileError(err: unknown, file: string, doing: 'read' | 'write' | 'create' = 'read'): NetProfilerError<FsErrorCode> {
   if (err instanceof NetProfilerError) return err as NetProfilerError<FsErrorCode>;
   const e = err as NodeJS.ErrnoException;
-  const known = e?.code ? FS_WHY[e.code] : undefined;
+  const known = e?.code ? FS_WHY.get(e.code) : undefined;
   const code = (known ? `fs-${e.code!.toLowerCase()}` : 'fs-error') as FsErrorCode;
   const why = known ? known[0] : (e?.message ?? String(err)).split('\n')[0];
   return new NetProfilerError(code, `cannot ${doing} ${file}: ${why}`, {

@@ -5,6 +5,7 @@
  */
 import { defineCommand, Exit, jsonFlag, printJson } from './framework';
 import { badArgument } from '../errors';
+import { dumpInputFlags, fileArg } from './dump-flags';
 import type { SendResult } from '../send';
 
 function parseHeaders(list: string[]): Record<string, string> {
@@ -34,7 +35,7 @@ export const dumpSendCommand = defineCommand('dump', {
   name: 'send',
   summary: 'replay a dump to an OTLP endpoint (a Collector, Dynatrace, another receive)',
   example: 'net-profiler dump send local.nptb --settings settings.yaml',
-  args: [{ name: 'FILE' }],
+  args: fileArg,
   flags: {
     endpoint: { type: 'string', value: 'URL', description: 'OTLP base URL (/v1/traces, /v1/metrics, /v1/logs are appended)' },
     settings: { type: 'string', value: 'FILE', description: 'endpoint, token, headers and provider from a settings file' },
@@ -45,8 +46,7 @@ export const dumpSendCommand = defineCommand('dump', {
     'max-request-bytes': { type: 'integer', value: 'N', description: 'largest request before compression (default 4 MiB; Dynatrace at most 8 MB)' },
     concurrency: { type: 'integer', value: 'N', description: 'requests in flight at once (default 2)' },
     'dry-run': { type: 'boolean', description: 'print the batches that would be sent; send nothing' },
-    format: { type: 'string', value: 'F', choices: ['auto', 'nptb', 'otlp-jsonl', 'collector-proto', 'otlp-proto'], description: 'input format (default auto)' },
-    signal: { type: 'string', value: 'S', choices: ['traces', 'metrics', 'logs'], description: 'signal of a Collector proto file or raw request' },
+    ...dumpInputFlags,
     strict: { type: 'boolean', description: 'refuse a damaged input (the first diagnostic is an error: exit 1)' },
     ...jsonFlag,
   },

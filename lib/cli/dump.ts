@@ -3,13 +3,14 @@
  * @packageDocumentation
  */
 import * as fs from 'fs';
-import type { CommandContext, FlagSpec } from './framework';
+import type { CommandContext } from './framework';
 import { defineCommand, Exit, formatBytes, jsonFlag, printJson, progressLine, UsageError } from './framework';
-import { checkLambda, convert, CONVERT_TARGETS, DUMP_FORMATS, SIGNALS, spanBatchesOf, summarize } from '../dump';
+import { checkLambda, convert, CONVERT_TARGETS, spanBatchesOf, summarize } from '../dump';
 import type { Diagnostic, DumpErrorCode, DumpFormat, DumpSource, ReadOptions, Signal, Span } from '../dump';
 import { NetProfilerError } from '../errors';
 import { reportCommand, runTree, treeFlags } from './report';
 import { dumpSendCommand } from './dump-send';
+import { dumpInputFlags, fileArg } from './dump-flags';
 
 const BIG = 64 * 1024 * 1024;
 
@@ -17,14 +18,6 @@ const BIG = 64 * 1024 * 1024;
 function count(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
-
-const common = {
-  format: { type: 'string', value: 'F', choices: DUMP_FORMATS, description: 'input format (default auto)' },
-  signal: { type: 'string', value: 'S', choices: SIGNALS, description: 'signal of a Collector proto file or raw request' },
-  strict: { type: 'boolean', description: 'the first diagnostic (damage or loss) is an error: exit 1' },
-} as const satisfies Record<string, FlagSpec>;
-
-const fileArg = [{ name: 'FILE' }] as const;
 
 type CommonFlags = { format: DumpFormat | undefined; signal: Signal | undefined; strict: boolean };
 
@@ -52,6 +45,12 @@ function readOptions(ctx: CommandContext<CommonFlags>, json: boolean): { source:
   return { source: file === '-' ? ctx.stdin : file, name, options, done: () => show && progress.done() };
 }
 
+/** Reads the FILE argument with `read` (its progress line hidden when `quiet`): the result and the input's name. */
+async function readInput<T>(ctx: CommandContext<CommonFlags>, quiet: boolean, read: (source: DumpSource, options: ReadOptions) => Promise<T>): Promise<[T, string]> {
+  const { source, name, options, done } = readOptions(ctx, quiet);
+  return [await read(source, options).finally(done), name];
+}
+
 function diagnosticLines(name: string, diags: Diagnostic[]): string {
   return diags
     .map((d) => `${name}: warning ${d.code}: ${d.message} (byte ${d.offset})\n`)
@@ -63,11 +62,10 @@ const summaryCmd = defineCommand('dump', {
   summary: 'counts, time range, services and diagnostics of a dump or OpenTelemetry file',
   example: 'net-profiler dump summary /tmp/net-profiler/trace-dump-1234.nptb --json',
   args: fileArg,
-  flags: { ...common, ...jsonFlag },
+  flags: { ...dumpInputFlags, ...jsonFlag },
   async run(ctx) {
     const json = ctx.flags.json;
-    const { source, name, options, done } = readOptions(ctx, json);
-    const s = await summarize(source, options).finally(done);
+    const [s, name] = await readInput(ctx, json, summarize);
     if (json) {
       const { gzip, ring, startTimeUnixNano, endTimeUnixNano, services, ...rest } = s;
       printJson(ctx, { ...rest, startTimeUnixNano, endTimeUnixNano, services, ring, gzip });
@@ -104,7 +102,7 @@ const spansCmd = defineCommand('dump', {
     json: { type: 'boolean', description: 'print one JSON array' },
     jsonl: { type: 'boolean', description: 'print one JSON object per line' },
     ...treeFlags,
-    ...common,
+    ...dumpInputFlags,
   },
   exclusive: [['json', 'jsonl']],
   async run(ctx) {
@@ -166,16 +164,15 @@ const convertCmd = defineCommand('dump', {
   flags: {
     to: { type: 'string', value: 'T', required: true, choices: CONVERT_TARGETS, description: 'otlp-json (every signal), otlp-proto (one signal: --signal, else traces) or chrome' },
     out: { type: 'string', short: 'o', value: 'OUT', description: 'output file (default stdout); written whole or not at all' },
-    ...common,
+    ...dumpInputFlags,
     json: { type: 'boolean', description: 'print a JSON report (needs -o)' },
   },
   async run(ctx) {
     const { to, out, json } = ctx.flags;
     if (json && !out) throw new UsageError('--json needs -o OUT (stdout carries the converted data)', 'json');
-    const { source, name, options, done } = readOptions(ctx, json || !out);
     // for otlp-proto, --signal names the output signal (and the input's, for raw inputs)
     const outSignal: Signal = ctx.flags.signal ?? 'traces';
-    const r = await convert(source, out ?? ctx.stdout, { ...options, to, outSignal }).finally(done);
+    const [r, name] = await readInput(ctx, json || !out, (source, options) => convert(source, out ?? ctx.stdout, { ...options, to, outSignal }));
     if (json) printJson(ctx, { ok: true, to, out, bytes: r.bytes, ...(r.spans !== undefined ? { spans: r.spans } : {}), diagnostics: r.diagnostics });
     else {
       ctx.stderr.write(diagnosticLines(name, r.diagnostics));
@@ -190,11 +187,10 @@ const checkCmd = defineCommand('dump', {
   summary: 'check the Lambda invocation shape: attributes, orphan client spans, late flushes',
   example: 'net-profiler dump check-lambda trace-dump-1234.nptb --json',
   args: fileArg,
-  flags: { ...jsonFlag, ...common },
+  flags: { ...jsonFlag, ...dumpInputFlags },
   async run(ctx) {
     const json = ctx.flags.json;
-    const { source, name, options, done } = readOptions(ctx, json);
-    const r = await checkLambda(source, options).finally(done);
+    const [r, name] = await readInput(ctx, json, checkLambda);
     if (json) {
       printJson(ctx, { invocations: r.invocations, ok: r.ok, problems: r.problems, diagnostics: r.diagnostics });
     } else {

@@ -384,5 +384,5 @@ function parseArgsError(cmd: CommandSpec, err: Error & { code?: string }): Usage
   return new UsageError(first.replace(/^Option '([^']*)'/, 'flag $1'));
 }
 
-export { formatBytes, formatFindings, plural, printJson, progressLine } from './output';
+export { formatBytes, formatFindings, plural, printJson, printJsonOr, progressLine } from './output';
 export type { PrintableFinding } from './output';

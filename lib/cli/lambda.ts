@@ -45,6 +45,14 @@ const selectFlags = {
   concurrency: { type: 'integer', value: 'N', description: 'functions changed at a time per region (default 4)' },
 } as const satisfies Record<string, FlagSpec>;
 
+/** The flags of every command over one function or a selection, in the order help lists them. */
+const fleetFlags = { ...selectFlags, ...secretsFlag, ...awsFlags, ...jsonFlag } as const satisfies Record<string, FlagSpec>;
+
+/** `--dry-run` of the commands whose plan has nothing more to say. */
+const dryRunFlag = {
+  'dry-run': { type: 'boolean', description: 'print the plan and change nothing' },
+} as const satisfies Record<string, FlagSpec>;
+
 const FUNCTIONS = [{ name: 'FUNCTION', optional: true, variadic: true }] as const;
 
 type AwsFlags = { region: string[]; 'endpoint-url': string | undefined };
@@ -191,10 +199,7 @@ export const commands = [
       's3-bucket': { type: 'string', value: 'B', description: 'bucket for a --zip above the 50 MB direct-upload limit ({region} stands for the region)' },
       'dry-run': { type: 'boolean', description: 'print the plan (layers before/after, variables added/changed) and change nothing' },
       force: { type: 'boolean', description: 'replace another AWS_LAMBDA_EXEC_WRAPPER (uninstrument gives it back)' },
-      ...selectFlags,
-      ...secretsFlag,
-      ...awsFlags,
-      ...jsonFlag,
+      ...fleetFlags,
     },
     exclusive: [['layer-arn', 'zip']],
     interruptible: true,
@@ -228,13 +233,7 @@ export const commands = [
     args: FUNCTIONS,
     summary: 'take out the layer and exactly the variables instrument added (one function or many)',
     example: 'net-profiler lambda uninstrument lambda-profiler-demo --region eu-central-1',
-    flags: {
-      'dry-run': { type: 'boolean', description: 'print the plan and change nothing' },
-      ...selectFlags,
-      ...secretsFlag,
-      ...awsFlags,
-      ...jsonFlag,
-    },
+    flags: { ...dryRunFlag, ...fleetFlags },
     interruptible: true,
     run: async (ctx) => {
       const one = { dryRun: ctx.flags['dry-run'], showSecrets: ctx.flags['show-secrets'] };
@@ -251,7 +250,7 @@ export const commands = [
     args: FUNCTIONS,
     summary: 'instrumented or not, which layer version, what is missing or mismatched (exit 1 when something is)',
     example: 'net-profiler lambda status lambda-profiler-demo --json',
-    flags: { ...selectFlags, ...secretsFlag, ...awsFlags, ...jsonFlag },
+    flags: fleetFlags,
     interruptible: true,
     run: async (ctx) => {
       const sel = selection(ctx);
@@ -269,11 +268,8 @@ export const commands = [
     example: 'net-profiler lambda upgrade --all --layer-name net-profiler --region eu-central-1 --region us-east-1 --dry-run',
     flags: {
       'layer-name': { type: 'string', value: 'NAME', required: true, description: 'the layer whose newest version the functions get' },
-      'dry-run': { type: 'boolean', description: 'print the plan and change nothing' },
-      ...selectFlags,
-      ...secretsFlag,
-      ...awsFlags,
-      ...jsonFlag,
+      ...dryRunFlag,
+      ...fleetFlags,
     },
     interruptible: true,
     run: async (ctx) => {

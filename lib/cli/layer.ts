@@ -10,11 +10,7 @@ import * as path from 'path';
 import { ARCHES, LAMBDA_LIMITS, RUNTIMES } from '../constants';
 import { buildLayer, inspectLayer, rebuildLayer, unpackZip } from '../layer';
 import type { BuildMessage, InspectLayerResult } from '../layer';
-import { CommandContext, defineCommand, Exit, formatBytes, formatFindings, jsonFlag, plural, printJson, progressLine } from './framework';
-
-function json(ctx: CommandContext<{ json: boolean }>): boolean {
-  return ctx.flags.json;
-}
+import { CommandContext, defineCommand, Exit, formatBytes, formatFindings, jsonFlag, plural, printJsonOr, progressLine } from './framework';
 
 function printMessages(ctx: CommandContext<unknown>, msgs: BuildMessage[], severity: 'error' | 'warning'): void {
   for (const m of msgs) {
@@ -49,14 +45,13 @@ const build = defineCommand('layer', {
       ...(level !== undefined ? { level } : {}),
       onProgress: (d, t) => progress.update(d, t),
     }).finally(() => progress.done());
-    if (json(ctx)) printJson(ctx, r);
-    else {
+    printJsonOr(ctx, r, () => {
       printMessages(ctx, r.warnings, 'warning');
       ctx.stdout.write(
         `layer ${r.version} linux-${r.arch} (${r.runtimes.join(', ')}): ${plural(r.entries, 'entry', 'entries')}, ${formatBytes(r.unzippedBytes)} unzipped\n` +
           `  layer ZIP    ${r.layerZip}\n  package ZIP  ${r.packageZip}\n  sha256       ${r.sha256}\n`,
       );
-    }
+    });
     return Exit.ok;
   },
 });
@@ -70,13 +65,12 @@ const rebuild = defineCommand('layer', {
   async run(ctx) {
     const progress = progressLine(ctx, 'compressing');
     const r = await rebuildLayer(ctx.args[0]!, { onProgress: (d, t) => progress.update(d, t) }).finally(() => progress.done());
-    if (json(ctx)) printJson(ctx, r);
-    else {
+    printJsonOr(ctx, r, () => {
       printMessages(ctx, r.warnings, 'warning');
       ctx.stdout.write(
         `rebuilt ${r.layerZip}: ${plural(r.entries, 'entry', 'entries')} (${r.changed.length} changed${r.changed.length ? `: ${r.changed.join(', ')}` : ''}), sha256 ${r.sha256}\n`,
       );
-    }
+    });
     return Exit.ok;
   },
 });
@@ -114,8 +108,7 @@ const inspect = defineCommand('layer', {
   flags: { ...jsonFlag },
   async run(ctx) {
     const r = await inspectLayer(ctx.args[0]!);
-    if (json(ctx)) printJson(ctx, r);
-    else printInspect(ctx, ctx.args[0]!, r);
+    printJsonOr(ctx, r, () => printInspect(ctx, ctx.args[0]!, r));
     return Exit.ok;
   },
 });
@@ -128,8 +121,7 @@ const unpack = defineCommand('layer', {
   flags: { ...jsonFlag },
   async run(ctx) {
     const r = await unpackZip(ctx.args[0]!, ctx.args[1]!);
-    if (json(ctx)) printJson(ctx, { ok: true, ...r });
-    else ctx.stdout.write(`unpacked ${plural(r.files, 'file')} and ${plural(r.dirs, 'folder')} (${formatBytes(r.bytes)}) into ${path.normalize(r.dir)}\n`);
+    printJsonOr(ctx, { ok: true, ...r }, () => ctx.stdout.write(`unpacked ${plural(r.files, 'file')} and ${plural(r.dirs, 'folder')} (${formatBytes(r.bytes)}) into ${path.normalize(r.dir)}\n`));
     return Exit.ok;
   },
 });

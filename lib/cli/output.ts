@@ -1,6 +1,6 @@
 /**
  * Output helpers of the command line (docs/cli.md, "Output"): findings as
- * `FILE:LINE:COL: severity CODE: message`, one JSON document, counts with their nouns,
+ * `FILE:LINE:COL: severity CODE: message`, one JSON document (or the text of people), counts with their nouns,
  * progress on a terminal's stderr, byte sizes.
  * @packageDocumentation
  */
@@ -34,6 +34,12 @@ export function formatFindings(file: string, findings: readonly PrintableFinding
 /** Writes one JSON document (and a newline) to stdout. */
 export function printJson(ctx: Pick<CommandContext, 'stdout'>, doc: unknown): void {
   ctx.stdout.write(JSON.stringify(doc, null, 2) + '\n');
+}
+
+/** A command's two outputs: under `--json` the one JSON document `doc`, else what `human` writes. */
+export function printJsonOr(ctx: Pick<CommandContext<{ json: boolean }>, 'stdout' | 'flags'>, doc: unknown, human: () => void): void {
+  if (ctx.flags.json) printJson(ctx, doc);
+  else human();
 }
 
 /** `1 file`, `2 files`: a count with the right form of its noun. */

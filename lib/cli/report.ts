@@ -9,6 +9,7 @@ import { NetProfilerError } from '../errors';
 import type { DumpSource, ReadOptions } from '../dump';
 import type { CommandContext, FlagSpec } from './framework';
 import { defineCommand, Exit, formatBytes, printJson, UsageError } from './framework';
+import { dumpInputFlags, fileArg } from './dump-flags';
 
 /** Most bytes `dump report -` reads from standard input (the report reads its input several times). */
 export const REPORT_STDIN_CAP = 512 * 1024 * 1024;
@@ -63,22 +64,17 @@ async function readStdin(stream: NodeJS.ReadableStream): Promise<Buffer> {
   return Buffer.concat(chunks, total);
 }
 
-const FORMATS = ['auto', 'nptb', 'otlp-jsonl', 'collector-proto', 'otlp-proto'] as const;
-const SIGNALS = ['traces', 'metrics', 'logs'] as const;
-
 /** `net-profiler dump report FILE [-o OUT.html] [--title T] [--json]`. */
 export const reportCommand = defineCommand('dump', {
   name: 'report',
   summary: 'one self-contained HTML page: invocations, waterfall, span detail, metrics, logs',
   example: 'net-profiler dump report trace-dump-1234.nptb -o trace.html',
-  args: [{ name: 'FILE' }],
+  args: fileArg,
   flags: {
     out: { type: 'string', short: 'o', value: 'OUT.html', description: 'the HTML file (default: FILE with .html); written whole or not at all' },
     title: { type: 'string', value: 'T', description: 'the page title (default: the file name)' },
     json: { type: 'boolean', description: 'print {"out", "invocations", "spans", "bytes"}' },
-    format: { type: 'string', value: 'F', choices: FORMATS, description: 'input format (default auto)' },
-    signal: { type: 'string', value: 'S', choices: SIGNALS, description: 'signal of a Collector proto file or raw request' },
-    strict: { type: 'boolean', description: 'the first diagnostic (damage or loss) is an error: exit 1' },
+    ...dumpInputFlags,
   },
   async run(ctx) {
     const file = ctx.args[0]!;

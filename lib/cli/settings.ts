@@ -23,7 +23,7 @@ import {
   SettingsDiagnostic,
   SettingsError,
 } from '../settings';
-import { CommandContext, defineCommand, Exit, formatFindings, jsonFlag, plural, printJson } from './framework';
+import { CommandContext, defineCommand, Exit, formatFindings, jsonFlag, plural, printJsonOr } from './framework';
 import { settingsPingCommand } from './settings-ping';
 
 function summary(diags: readonly SettingsDiagnostic[]): string {
@@ -31,17 +31,20 @@ function summary(diags: readonly SettingsDiagnostic[]): string {
   return `${plural(e, 'error')}, ${plural(diags.length - e, 'warning')}`;
 }
 
-function printFindings(ctx: CommandContext<unknown>, file: string, diags: readonly SettingsDiagnostic[]): void {
-  ctx.stdout.write(formatFindings(file, diags, ctx.color));
+/**
+ * The outcome of a checked file: under `--json` `{file, ok, …extra, diagnostics}`, else
+ * the findings on stdout and `FILE: line` on stderr.
+ */
+function printChecked(ctx: CommandContext<{ json: boolean }>, file: string, ok: boolean, diags: readonly SettingsDiagnostic[], line: string, extra: object = {}): void {
+  printJsonOr(ctx, { file, ok, ...extra, diagnostics: diags }, () => {
+    ctx.stdout.write(formatFindings(file, diags, ctx.color));
+    ctx.stderr.write(`${file}: ${line}\n`);
+  });
 }
 
 /** A file with errors: the `check` document (`--json`) or the findings, and exit 1. */
 function failedCheck(ctx: CommandContext<{ json: boolean }>, file: string, diags: SettingsDiagnostic[], why: string): number {
-  if (ctx.flags.json) printJson(ctx, { file, ok: false, diagnostics: diags });
-  else {
-    printFindings(ctx, file, diags);
-    ctx.stderr.write(`${file}: ${why} (${summary(diags)})\n`);
-  }
+  printChecked(ctx, file, false, diags, `${why} (${summary(diags)})`);
   return Exit.failed;
 }
 
@@ -58,12 +61,7 @@ const check = defineCommand('settings', {
   async run(ctx) {
     const file = ctx.args[0] as string;
     const result = await checkSettingsFile(file, { runtimes: ctx.flags.runtime, forLayer: ctx.flags['for-layer'] });
-    if (ctx.flags.json) {
-      printJson(ctx, { file, ok: result.ok, diagnostics: result.diagnostics });
-    } else {
-      printFindings(ctx, file, result.diagnostics);
-      ctx.stderr.write(`${file}: ${result.ok ? 'ok' : 'failed'} (${summary(result.diagnostics)})\n`);
-    }
+    printChecked(ctx, file, result.ok, result.diagnostics, `${result.ok ? 'ok' : 'failed'} (${summary(result.diagnostics)})`);
     return result.ok ? Exit.ok : Exit.failed;
   },
 });
@@ -110,8 +108,7 @@ const show = defineCommand('settings', {
       settings = resolveSettings(settings, dotenv !== undefined ? await readDotenvFile(dotenv) : ctx.env);
     }
     settings = maskSettings(settings, ctx.flags['show-secrets']);
-    if (ctx.flags.json) printJson(ctx, settings);
-    else ctx.stdout.write(showLines(settings, explicitKeys(bytes, file)));
+    printJsonOr(ctx, settings, () => ctx.stdout.write(showLines(settings, explicitKeys(bytes, file))));
     return Exit.ok;
   },
 });
@@ -127,12 +124,8 @@ const set = defineCommand('settings', {
     const edits = parseAssignments(assignments);
     try {
       const result = await setSettingsFile(file, edits);
-      if (ctx.flags.json) {
-        printJson(ctx, { file, ok: true, changed: edits.map((e) => e.path), diagnostics: result.check.diagnostics });
-      } else {
-        printFindings(ctx, file, result.check.diagnostics);
-        ctx.stderr.write(`${file}: set ${edits.map((e) => e.path).join(', ')}\n`);
-      }
+      const changed = edits.map((e) => e.path);
+      printChecked(ctx, file, true, result.check.diagnostics, `set ${changed.join(', ')}`, { changed });
       return Exit.ok;
     } catch (err) {
       if (err instanceof SettingsError) return failedCheck(ctx, file, err.diagnostics, 'refused, nothing changed: the result would not check');

@@ -179,6 +179,17 @@ const numAt = (col: number) =>
     return this.b.S[this.o + col]!;
   };
 
+/**
+ * The rows of a span's events or links: span columns `col` and `col + 1` hold its first
+ * row and its end in a table `width` numbers a row; `make` builds the row at offset `j`.
+ */
+function rowsOf<T>(span: LazySpan, col: number, width: number, make: (j: number) => T): T[] {
+  const S = span.b.S;
+  const rows: T[] = [];
+  for (let j = S[span.o + col]! * width, e = S[span.o + col + 1]! * width; j < e; j += width) rows.push(make(j));
+  return rows;
+}
+
 const getters: { [K in keyof Span]-?: (this: LazySpan) => Span[K] } = {
   traceId: strAt(0),
   spanId: strAt(1),
@@ -199,32 +210,22 @@ const getters: { [K in keyof Span]-?: (this: LazySpan) => Span[K] } = {
     return this._status ?? (this._status = { code: this.b.S[this.o + 12]!, message: this.b.str(this.b.S[this.o + 13]!) });
   },
   events(this: LazySpan): SpanEvent[] {
-    if (this._events !== undefined) return this._events;
     const b = this.b;
     const E = b.E;
-    const events: SpanEvent[] = [];
-    for (let j = b.S[this.o + 14]! * EVENT, e = b.S[this.o + 15]! * EVENT; j < e; j += EVENT) {
-      events.push({ name: b.str(E[j]!), timeUnixNano: b.str(E[j + 1]!), attributes: b.attrs(E[j + 2]!, E[j + 3]!), droppedAttributesCount: E[j + 4]! });
-    }
-    return (this._events = events);
+    return (this._events ??= rowsOf(this, 14, EVENT, (j) => ({ name: b.str(E[j]!), timeUnixNano: b.str(E[j + 1]!), attributes: b.attrs(E[j + 2]!, E[j + 3]!), droppedAttributesCount: E[j + 4]! })));
   },
   droppedEventsCount: numAt(16),
   links(this: LazySpan): SpanLink[] {
-    if (this._links !== undefined) return this._links;
     const b = this.b;
     const L = b.L;
-    const links: SpanLink[] = [];
-    for (let j = b.S[this.o + 17]! * LINK, e = b.S[this.o + 18]! * LINK; j < e; j += LINK) {
-      links.push({
-        traceId: b.str(L[j]!),
-        spanId: b.str(L[j + 1]!),
-        traceState: b.str(L[j + 2]!),
-        flags: L[j + 3]!,
-        attributes: b.attrs(L[j + 4]!, L[j + 5]!),
-        droppedAttributesCount: L[j + 6]!,
-      });
-    }
-    return (this._links = links);
+    return (this._links ??= rowsOf(this, 17, LINK, (j) => ({
+      traceId: b.str(L[j]!),
+      spanId: b.str(L[j + 1]!),
+      traceState: b.str(L[j + 2]!),
+      flags: L[j + 3]!,
+      attributes: b.attrs(L[j + 4]!, L[j + 5]!),
+      droppedAttributesCount: L[j + 6]!,
+    })));
   },
   droppedLinksCount: numAt(19),
   resource(this: LazySpan): Attributes {

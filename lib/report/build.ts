@@ -10,7 +10,7 @@ import { NetProfilerError } from '../errors';
 import type { ReportErrorCode } from './errors';
 import { metricSeries } from './metrics';
 import { REPORT_DATA_VERSION } from './model';
-import type { ReportData } from './model';
+import type { ReportData, SpanColumns } from './model';
 
 /** Options of {@link buildReportData}. */
 export interface ReportDataOptions extends ReadOptions {
@@ -63,22 +63,12 @@ class AttrWriter {
 
 const SPAN_LIMIT = 2_000_000;
 
-interface Raw {
-  trace: number[];
+/** The spans as read, in file order: the number columns of {@link SpanColumns}, with the ids, times and dropped counts still raw. */
+interface Raw extends Pick<SpanColumns, 'trace' | 'name' | 'kind' | 'status' | 'statusMsg' | 'attr' | 'attrN' | 'res' | 'scope' | 'flags' | 'traceState'> {
   ids: string[];
   parentIds: string[];
-  name: number[];
-  kind: number[];
   start: bigint[];
   end: bigint[];
-  status: number[];
-  statusMsg: number[];
-  attr: number[];
-  attrN: number[];
-  res: number[];
-  scope: number[];
-  flags: number[];
-  traceState: number[];
   dropped: Map<number, [number, number, number]>;
   /** [span, name, time, first, count] with the time as bigint until the base is known. */
   events: Array<[number, number, bigint, number, number]>;

@@ -6,56 +6,18 @@
  * @packageDocumentation
  */
 
-/** A reader diagnostic as the page shows it (the dump's `Diagnostic`). */
-export interface ReportDiagnostic {
+import type { Diagnostic, DumpSummary } from '../dump/types';
+
+/** A reader diagnostic as the page shows it: the dump's {@link Diagnostic}, its code any string. */
+export interface ReportDiagnostic extends Omit<Diagnostic, 'code'> {
   /** Stable code, such as `corrupt-payload`. */
   code: string;
-  /** Byte offset. */
-  offset: number;
-  /** For people. */
-  message: string;
-  /** `sequence-gap`: frames missing. */
-  missing?: number;
-  /** `dropped`: spans dropped. */
-  spans?: number;
-  /** `dropped`: metric points dropped. */
-  metricPoints?: number;
-  /** `dropped`: log records dropped. */
-  logRecords?: number;
 }
 
-/** The dump summary as the page shows it (the dump's `DumpSummary` without diagnostics). */
-export interface ReportSummary {
+/** The dump summary as the page shows it: the dump's {@link DumpSummary} without diagnostics, its format any string. */
+export interface ReportSummary extends Omit<DumpSummary, 'format' | 'diagnostics'> {
   /** Detected format. */
   format: string;
-  /** Gzip-compressed input. */
-  gzip: boolean;
-  /** Ring snapshot. */
-  ring: boolean;
-  /** Good frames. */
-  frames: number;
-  /** Spans. */
-  spans: number;
-  /** Traces. */
-  traces: number;
-  /** Metric points. */
-  metricPoints: number;
-  /** Log records. */
-  logRecords: number;
-  /** What the producer dropped. */
-  dropped: { spans: number; metricPoints: number; logRecords: number };
-  /** Producer metadata. */
-  metadata: Record<string, unknown> | null;
-  /** First sequence number. */
-  firstSequence: number | null;
-  /** Last sequence number. */
-  lastSequence: number | null;
-  /** Earliest time, Unix ns. */
-  startTimeUnixNano: string | null;
-  /** Latest time, Unix ns. */
-  endTimeUnixNano: string | null;
-  /** Services. */
-  services: string[];
 }
 
 /** Version of the embedded data shape; the page refuses another. */

@@ -10,6 +10,7 @@ import { Arch, isRuntime, Runtime, RUNTIMES } from '../constants';
 import { badArgument, NetProfilerError, quoteValue } from '../errors';
 import { summarize } from '../dump';
 import type { DumpSummary } from '../dump';
+import type { ReceiveStats } from '../receive';
 import type { SettingsDiagnostic } from '../settings';
 import type { RunErrorCode } from './errors';
 import { profilerVariables, replacedVariables } from './env';
@@ -33,23 +34,8 @@ export interface RunReceiver {
   stop(): Promise<RunReceiveStats>;
 }
 
-/** The receiver's final figures. */
-export interface RunReceiveStats {
-  /** The dump. */
-  out: string;
-  /** Requests accepted and written. */
-  requests: number;
-  /** Requests answered with an error. */
-  rejected: number;
-  /** Spans written. */
-  spans: number;
-  /** Metric points written. */
-  metricPoints: number;
-  /** Log records written. */
-  logRecords: number;
-  /** Size of the dump. */
-  bytes: number;
-}
+/** The receiver's final figures: the receive capability's {@link ReceiveStats}. */
+export type RunReceiveStats = ReceiveStats;
 
 /** Starts a receiver on loopback; `run` asks for free ports (`127.0.0.1:0`). */
 export type StartRunReceiver = (options: { out?: string; http: string; grpc: string | false }) => Promise<RunReceiver>;
