@@ -70,23 +70,24 @@ struct Reader {
     fail();
     return 0;
   }
-  uint64_t fixed64() {
-    if (end - p < 8) {
+  // Steps over the next n bytes and returns where they start; nullptr (the reader
+  // failed) when fewer are left.
+  const uint8_t* take(uint64_t n) {
+    if (!ok || n > uint64_t(end - p)) {
       fail();
-      return 0;
+      return nullptr;
     }
-    uint64_t v = LoadLE64(p);
-    p += 8;
-    return v;
+    const uint8_t* at = p;
+    p += n;
+    return at;
+  }
+  uint64_t fixed64() {
+    const uint8_t* at = take(8);
+    return at ? LoadLE64(at) : 0;
   }
   uint32_t fixed32() {
-    if (end - p < 4) {
-      fail();
-      return 0;
-    }
-    uint32_t v = LoadLE32(p);
-    p += 4;
-    return v;
+    const uint8_t* at = take(4);
+    return at ? LoadLE32(at) : 0;
   }
   double f64() {
     uint64_t u = fixed64();
@@ -95,14 +96,9 @@ struct Reader {
     return d;
   }
   Bytes bytes() {
-    uint64_t n = varint();
-    if (!ok || n > uint64_t(end - p)) {
-      fail();
-      return {};
-    }
-    Bytes b(reinterpret_cast<const char*>(p), size_t(n));
-    p += n;
-    return b;
+    const uint64_t n = varint();
+    const uint8_t* at = take(n);
+    return at ? Bytes(reinterpret_cast<const char*>(at), size_t(n)) : Bytes{};
   }
   // Reads a tag; returns false at the end of the message (or on failure).
   bool tag(uint32_t& field, uint8_t& wire) {

@@ -28,6 +28,19 @@ inline uint64_t Fixed64Field(Bytes msg, uint32_t field) {
   return v;
 }
 
+// Calls fn(dataField, dataMsg) for each data message of a metric (gauge, sum,
+// histogram, exponential histogram, summary).
+template <typename Fn>
+void ForEachMetricData(Bytes metric, Fn&& fn) {
+  Reader r(metric);
+  uint32_t num;
+  uint8_t wire;
+  while (r.tag(num, wire)) {
+    if (wire == kWLen && (num == 5 || num == 7 || num == 9 || num == 10 || num == 11)) fn(num, r.bytes());
+    else r.skip(wire, num);
+  }
+}
+
 // Calls fn(resource, scope, metric, dataField, dataMsg, point) for each metric data point.
 template <typename Fn>
 void ForEachPoint(Bytes req, Fn&& fn) {
@@ -36,15 +49,9 @@ void ForEachPoint(Bytes req, Fn&& fn) {
     ForEachLen(rm, 2, [&](Bytes sm) {
       Bytes scope = FirstLen(sm, 1);
       ForEachLen(sm, 2, [&](Bytes metric) {
-        Reader r(metric);
-        uint32_t num;
-        uint8_t wire;
-        while (r.tag(num, wire)) {
-          if (wire == kWLen && (num == 5 || num == 7 || num == 9 || num == 10 || num == 11)) {
-            Bytes data = r.bytes();
-            ForEachLen(data, 1, [&](Bytes point) { fn(resource, scope, metric, num, data, point); });
-          } else r.skip(wire, num);
-        }
+        ForEachMetricData(metric, [&](uint32_t num, Bytes data) {
+          ForEachLen(data, 1, [&](Bytes point) { fn(resource, scope, metric, num, data, point); });
+        });
       });
     });
   });
