@@ -26,18 +26,11 @@ void PointJson(Bytes resource, Bytes scope, Bytes metric, uint32_t dataNum, Byte
   JsonObject o(out);
   o.str("name", name).str("description", desc).str("unit", unit).str("type", types[dataNum]);
   // temporality and monotonicity of the data message
-  Reader r(data);
-  uint32_t num;
-  uint8_t wire;
-  int64_t temporality = -1;
-  int mono = -1;
-  while (r.tag(num, wire)) {
-    if (num == 2 && wire == kWVarint) temporality = int64_t(int32_t(r.varint()));
-    else if (num == 3 && wire == kWVarint) mono = r.varint() ? 1 : 0;
-    else r.skip(wire, num);
-  }
+  int32_t temporality = -1;
+  bool mono = false;
+  ReadFields(data, Into(2, kWVarint, temporality), Into(3, kWVarint, mono));
   if (dataNum == 7 || dataNum == 9 || dataNum == 10) o.i64("aggregationTemporality", temporality < 0 ? 0 : temporality);
-  if (dataNum == 7) o.json("isMonotonic", mono == 1 ? "true" : "false");
+  if (dataNum == 7) o.json("isMonotonic", mono ? "true" : "false");
   const Field* df = DataField(dataNum);
   const Msg* pm = df->msg->fields[0].msg;
   size_t at = out.size();

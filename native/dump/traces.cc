@@ -26,44 +26,20 @@ bool FindStringAttr(Bytes message, uint32_t field, std::string_view key, Bytes& 
 
 StatusFields DecodeStatus(Bytes status) {
   StatusFields f;
-  Reader r(status);
-  uint32_t num;
-  uint8_t wire;
-  while (r.tag(num, wire)) {
-    if (num == 2 && wire == kWLen) f.message = r.bytes();
-    else if (num == 3 && wire == kWVarint) f.code = int32_t(r.varint());
-    else r.skip(wire, num);
-  }
+  ReadFields(status, Into(2, kWLen, f.message), Into(3, kWVarint, f.code));
   return f;
 }
 
 EventFields DecodeEvent(Bytes event) {
   EventFields f;
-  Reader r(event);
-  uint32_t num;
-  uint8_t wire;
-  while (r.tag(num, wire)) {
-    if (num == 1 && wire == kWFixed64) f.time = r.fixed64();
-    else if (num == 2 && wire == kWLen) f.name = r.bytes();
-    else if (num == 4 && wire == kWVarint) f.dropped = uint32_t(r.varint());
-    else r.skip(wire, num);
-  }
+  ReadFields(event, Into(1, kWFixed64, f.time), Into(2, kWLen, f.name), Into(4, kWVarint, f.dropped));
   return f;
 }
 
 LinkFields DecodeLink(Bytes link) {
   LinkFields f;
-  Reader r(link);
-  uint32_t num;
-  uint8_t wire;
-  while (r.tag(num, wire)) {
-    if (num == 1 && wire == kWLen) f.traceId = r.bytes();
-    else if (num == 2 && wire == kWLen) f.spanId = r.bytes();
-    else if (num == 3 && wire == kWLen) f.traceState = r.bytes();
-    else if (num == 5 && wire == kWVarint) f.dropped = uint32_t(r.varint());
-    else if (num == 6 && wire == kWFixed32) f.flags = r.fixed32();
-    else r.skip(wire, num);
-  }
+  ReadFields(link, Into(1, kWLen, f.traceId), Into(2, kWLen, f.spanId), Into(3, kWLen, f.traceState),
+             Into(5, kWVarint, f.dropped), Into(6, kWFixed32, f.flags));
   return f;
 }
 
@@ -180,17 +156,10 @@ struct KeySink {
 
 template <typename Sink>
 static bool WalkTraces(Bytes request, Sink& sink) {
-  Reader req(request);
-  uint32_t num;
-  uint8_t wire;
-  while (req.tag(num, wire)) {
-    if (num != 1) {
-      req.skip(wire, num);
-      continue;
-    }
-    if (wire != kWLen) return false;
-    Bytes rsBytes = req.bytes();
+  return EveryLen(request, 1, [&](Bytes rsBytes) {
     Reader rs(rsBytes);
+    uint32_t num;
+    uint8_t wire;
     ScopeView ctx;
     // resource and schema first (they may come after the scope spans on the wire)
     while (rs.tag(num, wire)) {
@@ -208,13 +177,7 @@ static bool WalkTraces(Bytes request, Sink& sink) {
     }
     if (!rs.ok) return false;
     ctx.hasService = FindStringAttr(ctx.resource, 1, "service.name", ctx.serviceName);
-    Reader rs2(rsBytes);
-    while (rs2.tag(num, wire)) {
-      if (num != 2) {
-        rs2.skip(wire, num);
-        continue;
-      }
-      Bytes ssBytes = rs2.bytes();
+    return EveryLen(rsBytes, 2, [&](Bytes ssBytes) {
       ScopeView sc = ctx;
       sink.beginScope();
       Reader ss(ssBytes);
@@ -232,10 +195,9 @@ static bool WalkTraces(Bytes request, Sink& sink) {
       }
       if (!ss.ok) return false;
       sink.endScope(sc);
-    }
-    if (!rs2.ok) return false;
-  }
-  return req.ok;
+      return true;
+    });
+  });
 }
 
 bool DecodeTraces(Bytes request, TracesView& out) {
@@ -262,15 +224,8 @@ bool ScanTraces(Bytes request, std::vector<SpanKey>& keys, std::vector<Bytes>& s
 void ResourceJson(Bytes resource, std::string& out) { PlainAttributes(resource, 1, out); }
 
 void ScopeJson(Bytes scope, std::string& out) {
-  Reader r(scope);
   Bytes name, version;
-  uint32_t num;
-  uint8_t wire;
-  while (r.tag(num, wire)) {
-    if (num == 1 && wire == kWLen) name = r.bytes();
-    else if (num == 2 && wire == kWLen) version = r.bytes();
-    else r.skip(wire, num);
-  }
+  ReadFields(scope, Into(1, kWLen, name), Into(2, kWLen, version));
   JsonObject(out).str("name", name).str("version", version).close();
 }
 

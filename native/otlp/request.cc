@@ -22,14 +22,10 @@ using dump::Reader;
 
 Counts CountItems(Signal s, Bytes request) {
   Counts c;
-  ForEachLen(request, 1, [&](Bytes res) {
-    ForEachLen(res, 2, [&](Bytes scope) {
-      ForEachLen(scope, 2, [&](Bytes item) {
-        if (s == Signal::Traces) ++c.spans;
-        else if (s == Signal::Logs) ++c.logs;
-        else dump::ForEachMetricData(item, [&](uint32_t, Bytes data) { ForEachLen(data, 1, [&](Bytes) { ++c.points; }); });
-      });
-    });
+  dump::ForEachItem(request, [&](Bytes, Bytes, Bytes item) {
+    if (s == Signal::Traces) ++c.spans;
+    else if (s == Signal::Logs) ++c.logs;
+    else dump::ForEachMetricData(item, [&](uint32_t, Bytes data) { ForEachLen(data, 1, [&](Bytes) { ++c.points; }); });
   });
   return c;
 }
