@@ -48,6 +48,29 @@ static const Field kResourceF[] = {Many(1, "attributes", &kKeyValueMsg), One(2, 
                                    Many(3, "entityRefs", &kEntityRefMsg)};
 const Msg kResourceMsg = MsgOf("Resource", kResourceF);
 
+// The three messages around a signal's items, alike for every signal: the scope level
+// {scope, items, schemaUrl}, the resource level {resource, scope levels, schemaUrl} and
+// the export request {resource levels}.
+struct Envelope {
+  struct Names {
+    const char* message;  // the level's proto message name
+    const char* items;    // the JSON name of its repeated field of the level below
+  };
+  constexpr Envelope(Names scopeNames, Names resourceNames, Names requestNames, const Msg* item)
+      : scopeF{One(1, "scope", &kScopeMsg), Many(2, scopeNames.items, item), One(3, "schemaUrl", kString)},
+        scope(MsgOf(scopeNames.message, scopeF)),
+        resourceF{One(1, "resource", &kResourceMsg), Many(2, resourceNames.items, &scope), One(3, "schemaUrl", kString)},
+        resource(MsgOf(resourceNames.message, resourceF)),
+        requestF{Many(1, requestNames.items, &resource)},
+        request(MsgOf(requestNames.message, requestF)) {}
+  Field scopeF[3];
+  Msg scope;
+  Field resourceF[3];
+  Msg resource;
+  Field requestF[1];
+  Msg request;
+};
+
 // traces
 static const Field kStatusF[] = {One(2, "message", kString), One(3, "code", kEnum)};
 const Msg kStatusMsg = MsgOf("Status", kStatusF);
@@ -66,14 +89,8 @@ static const Field kSpanF[] = {One(1, "traceId", kId), One(2, "spanId", kId), On
                                One(12, "droppedEventsCount", kUInt32), Many(13, "links", &kLinkMsg),
                                One(14, "droppedLinksCount", kUInt32), One(15, "status", &kStatusMsg)};
 const Msg kSpanMsg = MsgOf("Span", kSpanF);
-static const Field kScopeSpansF[] = {One(1, "scope", &kScopeMsg), Many(2, "spans", &kSpanMsg),
-                                     One(3, "schemaUrl", kString)};
-static const Msg kScopeSpansMsg = MsgOf("ScopeSpans", kScopeSpansF);
-static const Field kResourceSpansF[] = {One(1, "resource", &kResourceMsg), Many(2, "scopeSpans", &kScopeSpansMsg),
-                                        One(3, "schemaUrl", kString)};
-static const Msg kResourceSpansMsg = MsgOf("ResourceSpans", kResourceSpansF);
-static const Field kTracesReqF[] = {Many(1, "resourceSpans", &kResourceSpansMsg)};
-static const Msg kTracesReqMsg = MsgOf("ExportTraceServiceRequest", kTracesReqF);
+static constexpr Envelope kTraces({"ScopeSpans", "spans"}, {"ResourceSpans", "scopeSpans"},
+                                 {"ExportTraceServiceRequest", "resourceSpans"}, &kSpanMsg);
 
 // metrics
 static const Field kExemplarF[] = {Many(7, "filteredAttributes", &kKeyValueMsg), One(2, "timeUnixNano", kFixed64),
@@ -123,14 +140,8 @@ static const Field kMetricF[] = {One(1, "name", kString), One(2, "description", 
                                  One(10, "exponentialHistogram", &kExpHistMsg), One(11, "summary", &kSummaryMsg),
                                  Many(12, "metadata", &kKeyValueMsg)};
 const Msg kMetricMsg = MsgOf("Metric", kMetricF);
-static const Field kScopeMetricsF[] = {One(1, "scope", &kScopeMsg), Many(2, "metrics", &kMetricMsg),
-                                       One(3, "schemaUrl", kString)};
-static const Msg kScopeMetricsMsg = MsgOf("ScopeMetrics", kScopeMetricsF);
-static const Field kResourceMetricsF[] = {One(1, "resource", &kResourceMsg), Many(2, "scopeMetrics", &kScopeMetricsMsg),
-                                          One(3, "schemaUrl", kString)};
-static const Msg kResourceMetricsMsg = MsgOf("ResourceMetrics", kResourceMetricsF);
-static const Field kMetricsReqF[] = {Many(1, "resourceMetrics", &kResourceMetricsMsg)};
-static const Msg kMetricsReqMsg = MsgOf("ExportMetricsServiceRequest", kMetricsReqF);
+static constexpr Envelope kMetrics({"ScopeMetrics", "metrics"}, {"ResourceMetrics", "scopeMetrics"},
+                                  {"ExportMetricsServiceRequest", "resourceMetrics"}, &kMetricMsg);
 
 // logs
 static const Field kLogRecordF[] = {One(1, "timeUnixNano", kFixed64), One(11, "observedTimeUnixNano", kFixed64),
@@ -139,20 +150,14 @@ static const Field kLogRecordF[] = {One(1, "timeUnixNano", kFixed64), One(11, "o
                                     One(7, "droppedAttributesCount", kUInt32), One(8, "flags", kFixed32),
                                     One(9, "traceId", kId), One(10, "spanId", kId), One(12, "eventName", kString)};
 const Msg kLogRecordMsg = MsgOf("LogRecord", kLogRecordF);
-static const Field kScopeLogsF[] = {One(1, "scope", &kScopeMsg), Many(2, "logRecords", &kLogRecordMsg),
-                                    One(3, "schemaUrl", kString)};
-static const Msg kScopeLogsMsg = MsgOf("ScopeLogs", kScopeLogsF);
-static const Field kResourceLogsF[] = {One(1, "resource", &kResourceMsg), Many(2, "scopeLogs", &kScopeLogsMsg),
-                                       One(3, "schemaUrl", kString)};
-static const Msg kResourceLogsMsg = MsgOf("ResourceLogs", kResourceLogsF);
-static const Field kLogsReqF[] = {Many(1, "resourceLogs", &kResourceLogsMsg)};
-static const Msg kLogsReqMsg = MsgOf("ExportLogsServiceRequest", kLogsReqF);
+static constexpr Envelope kLogs({"ScopeLogs", "logRecords"}, {"ResourceLogs", "scopeLogs"},
+                               {"ExportLogsServiceRequest", "resourceLogs"}, &kLogRecordMsg);
 
 const Msg* RequestMsg(Signal s) {
   switch (s) {
-    case Signal::Traces: return &kTracesReqMsg;
-    case Signal::Metrics: return &kMetricsReqMsg;
-    case Signal::Logs: return &kLogsReqMsg;
+    case Signal::Traces: return &kTraces.request;
+    case Signal::Metrics: return &kMetrics.request;
+    case Signal::Logs: return &kLogs.request;
     default: return nullptr;
   }
 }
