@@ -92,76 +92,49 @@ struct Parser {
       }
     }
   }
+  // The members of an object (key, ':', value) or the items of an array, from its
+  // opening bracket to its closing one.
+  bool members(JNode& n, bool object) {
+    const char close = object ? '}' : ']';
+    ++p;
+    ws();
+    if (p < end && *p == close) {
+      ++p;
+      return true;
+    }
+    while (true) {
+      if (object) {
+        ws();
+        if (p >= end || *p != '"') return fail("expected a key");
+        n.keys.emplace_back();
+        if (!str(n.keys.back())) return false;
+        ws();
+        if (p >= end || *p != ':') return fail("expected ':'");
+        ++p;
+      }
+      n.items.emplace_back();
+      if (!value(n.items.back())) return false;
+      ws();
+      if (p < end && *p == ',') {
+        ++p;
+        continue;
+      }
+      if (p < end && *p == close) {
+        ++p;
+        return true;
+      }
+      return fail(object ? "expected ',' or '}'" : "expected ',' or ']'");
+    }
+  }
   bool value(JNode& n) {
     ws();
     if (p >= end) return fail("unexpected end of JSON");
     if (++depth > 100) return fail("JSON nested too deeply");
     bool ok = true;
     char c = *p;
-    if (c == '{') {
-      n.type = JNode::Obj;
-      ++p;
-      ws();
-      if (p < end && *p == '}') ++p;
-      else
-        while (true) {
-          ws();
-          if (p >= end || *p != '"') {
-            ok = fail("expected a key");
-            break;
-          }
-          n.keys.emplace_back();
-          if (!str(n.keys.back())) {
-            ok = false;
-            break;
-          }
-          ws();
-          if (p >= end || *p != ':') {
-            ok = fail("expected ':'");
-            break;
-          }
-          ++p;
-          n.items.emplace_back();
-          if (!value(n.items.back())) {
-            ok = false;
-            break;
-          }
-          ws();
-          if (p < end && *p == ',') {
-            ++p;
-            continue;
-          }
-          if (p < end && *p == '}') {
-            ++p;
-            break;
-          }
-          ok = fail("expected ',' or '}'");
-          break;
-        }
-    } else if (c == '[') {
-      n.type = JNode::Arr;
-      ++p;
-      ws();
-      if (p < end && *p == ']') ++p;
-      else
-        while (true) {
-          n.items.emplace_back();
-          if (!value(n.items.back())) {
-            ok = false;
-            break;
-          }
-          ws();
-          if (p < end && *p == ',') {
-            ++p;
-            continue;
-          }
-          if (p < end && *p == ']') {
-            ++p;
-            break;
-          }
-          ok = fail("expected ',' or ']'");
-          break;
-        }
+    if (c == '{' || c == '[') {
+      n.type = c == '{' ? JNode::Obj : JNode::Arr;
+      ok = members(n, c == '{');
     } else if (c == '"') {
       n.type = JNode::Str;
       ok = str(n.s);
@@ -432,6 +405,13 @@ bool ParseJson(std::string_view text, JNode& out, std::string& err) {
   return true;
 }
 
+Signal SignalOfRequestKey(const std::string& k) {
+  return k == "resourceSpans" || k == "resource_spans"       ? Signal::Traces
+         : k == "resourceMetrics" || k == "resource_metrics" ? Signal::Metrics
+         : k == "resourceLogs" || k == "resource_logs"       ? Signal::Logs
+                                                             : Signal::None;
+}
+
 bool EncodeOtlpJson(const JNode& doc, Signal& signal, std::string& out, std::string& err) {
   if (doc.type != JNode::Obj) {
     err = "an OTLP/JSON line must be an object";
@@ -439,10 +419,7 @@ bool EncodeOtlpJson(const JNode& doc, Signal& signal, std::string& out, std::str
   }
   signal = Signal::None;
   for (const std::string& k : doc.keys) {
-    Signal s = k == "resourceSpans" || k == "resource_spans"       ? Signal::Traces
-               : k == "resourceMetrics" || k == "resource_metrics" ? Signal::Metrics
-               : k == "resourceLogs" || k == "resource_logs"       ? Signal::Logs
-                                                                   : Signal::None;
+    Signal s = SignalOfRequestKey(k);
     if (s == Signal::None) continue;
     if (signal != Signal::None && signal != s) {
       err = "an OTLP/JSON line holds more than one signal";

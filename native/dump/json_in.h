@@ -22,6 +22,10 @@ struct JNode {
 // Parses one JSON document (whitespace around allowed). False with `err` set on error.
 bool ParseJson(std::string_view text, JNode& out, std::string& err);
 
+// The signal whose export request an OTLP/JSON top-level key holds (resourceSpans or
+// resource_spans, and so on), or Signal::None for any other key.
+Signal SignalOfRequestKey(const std::string& key);
+
 // Encodes an OTLP/JSON export request as protobuf. The signal is found from the top
 // key (resourceSpans, resourceMetrics, resourceLogs). False with `err` on error.
 bool EncodeOtlpJson(const JNode& doc, Signal& signal, std::string& out, std::string& err);

@@ -139,4 +139,39 @@ inline void JsonDouble(std::string& out, double d) {
   out.append(buf, np::FormatDouble(buf, d));
 }
 
+// Writes one JSON object member by member, in the order of the calls: the first member
+// opens the object, close() ends it. Keys are written as given (plain ASCII names).
+class JsonObject {
+ public:
+  explicit JsonObject(std::string& out) : out_(out) {}
+  // Writes the next member's key; its value is then written to the returned text.
+  std::string& key(const char* k) {
+    out_ += open_ ? ",\"" : "{\"";
+    open_ = true;
+    out_ += k;
+    out_ += "\":";
+    return out_;
+  }
+  JsonObject& str(const char* k, std::string_view v) { return put(JsonString, k, v); }
+  JsonObject& hex(const char* k, std::string_view v) { return put(HexString, k, v); }
+  JsonObject& u64(const char* k, uint64_t v) { return put(JsonU64, k, v); }
+  JsonObject& u64String(const char* k, uint64_t v) { return put(JsonU64String, k, v); }
+  JsonObject& i64(const char* k, int64_t v) { return put(JsonI64, k, v); }
+  // A member whose value is JSON text already.
+  JsonObject& json(const char* k, std::string_view v) {
+    key(k) += v;
+    return *this;
+  }
+  void close() { out_.push_back('}'); }
+
+ private:
+  template <typename V>
+  JsonObject& put(void (*write)(std::string&, V), const char* k, V v) {
+    write(key(k), v);
+    return *this;
+  }
+  std::string& out_;
+  bool open_ = false;
+};
+
 }  // namespace np::dump

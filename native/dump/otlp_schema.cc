@@ -15,197 +15,149 @@ const char* SignalName(Signal s) {
   }
 }
 
-#define N(arr) int(sizeof(arr) / sizeof(arr[0]))
+// The rows of the tables below: a singular (One) or repeated (Many) field of a scalar
+// type or of a message, and a message over its table.
+static constexpr Field One(uint32_t num, const char* json, FieldType t) { return {num, json, t, false, nullptr}; }
+static constexpr Field One(uint32_t num, const char* json, const Msg* m) { return {num, json, kMsg, false, m}; }
+static constexpr Field Many(uint32_t num, const char* json, FieldType t) { return {num, json, t, true, nullptr}; }
+static constexpr Field Many(uint32_t num, const char* json, const Msg* m) { return {num, json, kMsg, true, m}; }
+template <size_t K>
+static constexpr Msg MsgOf(const char* name, const Field (&fields)[K], uint8_t special = 0) {
+  return {name, fields, int(K), special};
+}
 
 extern const Msg kArrayValueMsg, kKeyValueListMsg, kEntityRefMsg;
-static const Field kAnyValueF[] = {
-    {1, "stringValue", kString, false, nullptr}, {2, "boolValue", kBool, false, nullptr},
-    {3, "intValue", kInt64, false, nullptr},     {4, "doubleValue", kDouble, false, nullptr},
-    {5, "arrayValue", kMsg, false, &kArrayValueMsg}, {6, "kvlistValue", kMsg, false, &kKeyValueListMsg},
-    {7, "bytesValue", kBytes, false, nullptr}};
-const Msg kAnyValueMsg{"AnyValue", kAnyValueF, N(kAnyValueF), 1};
-static const Field kArrayValueF[] = {{1, "values", kMsg, true, &kAnyValueMsg}};
-const Msg kArrayValueMsg{"ArrayValue", kArrayValueF, N(kArrayValueF), 0};
-static const Field kKeyValueF[] = {{1, "key", kString, false, nullptr}, {2, "value", kMsg, false, &kAnyValueMsg}};
-const Msg kKeyValueMsg{"KeyValue", kKeyValueF, N(kKeyValueF), 2};
-static const Field kKeyValueListF[] = {{1, "values", kMsg, true, &kKeyValueMsg}};
-const Msg kKeyValueListMsg{"KeyValueList", kKeyValueListF, N(kKeyValueListF), 0};
-static const Field kScopeF[] = {{1, "name", kString, false, nullptr},
-                                {2, "version", kString, false, nullptr},
-                                {3, "attributes", kMsg, true, &kKeyValueMsg},
-                                {4, "droppedAttributesCount", kUInt32, false, nullptr}};
-const Msg kScopeMsg{"InstrumentationScope", kScopeF, N(kScopeF), 0};
-static const Field kEntityRefF[] = {{1, "schemaUrl", kString, false, nullptr},
-                                    {2, "type", kString, false, nullptr},
-                                    {3, "idKeys", kString, true, nullptr},
-                                    {4, "descriptionKeys", kString, true, nullptr}};
-const Msg kEntityRefMsg{"EntityRef", kEntityRefF, N(kEntityRefF), 0};
-static const Field kResourceF[] = {{1, "attributes", kMsg, true, &kKeyValueMsg},
-                                   {2, "droppedAttributesCount", kUInt32, false, nullptr},
-                                   {3, "entityRefs", kMsg, true, &kEntityRefMsg}};
-const Msg kResourceMsg{"Resource", kResourceF, N(kResourceF), 0};
+static const Field kAnyValueF[] = {One(1, "stringValue", kString), One(2, "boolValue", kBool),
+                                   One(3, "intValue", kInt64), One(4, "doubleValue", kDouble),
+                                   One(5, "arrayValue", &kArrayValueMsg), One(6, "kvlistValue", &kKeyValueListMsg),
+                                   One(7, "bytesValue", kBytes)};
+const Msg kAnyValueMsg = MsgOf("AnyValue", kAnyValueF, 1);
+static const Field kArrayValueF[] = {Many(1, "values", &kAnyValueMsg)};
+const Msg kArrayValueMsg = MsgOf("ArrayValue", kArrayValueF);
+static const Field kKeyValueF[] = {One(1, "key", kString), One(2, "value", &kAnyValueMsg)};
+const Msg kKeyValueMsg = MsgOf("KeyValue", kKeyValueF, 2);
+static const Field kKeyValueListF[] = {Many(1, "values", &kKeyValueMsg)};
+const Msg kKeyValueListMsg = MsgOf("KeyValueList", kKeyValueListF);
+static const Field kScopeF[] = {One(1, "name", kString), One(2, "version", kString),
+                                Many(3, "attributes", &kKeyValueMsg), One(4, "droppedAttributesCount", kUInt32)};
+const Msg kScopeMsg = MsgOf("InstrumentationScope", kScopeF);
+static const Field kEntityRefF[] = {One(1, "schemaUrl", kString), One(2, "type", kString), Many(3, "idKeys", kString),
+                                    Many(4, "descriptionKeys", kString)};
+const Msg kEntityRefMsg = MsgOf("EntityRef", kEntityRefF);
+static const Field kResourceF[] = {Many(1, "attributes", &kKeyValueMsg), One(2, "droppedAttributesCount", kUInt32),
+                                   Many(3, "entityRefs", &kEntityRefMsg)};
+const Msg kResourceMsg = MsgOf("Resource", kResourceF);
+
+// The three messages around a signal's items, alike for every signal: the scope level
+// {scope, items, schemaUrl}, the resource level {resource, scope levels, schemaUrl} and
+// the export request {resource levels}.
+struct Envelope {
+  struct Names {
+    const char* message;  // the level's proto message name
+    const char* items;    // the JSON name of its repeated field of the level below
+  };
+  constexpr Envelope(Names scopeNames, Names resourceNames, Names requestNames, const Msg* item)
+      : scopeF{One(1, "scope", &kScopeMsg), Many(2, scopeNames.items, item), One(3, "schemaUrl", kString)},
+        scope(MsgOf(scopeNames.message, scopeF)),
+        resourceF{One(1, "resource", &kResourceMsg), Many(2, resourceNames.items, &scope), One(3, "schemaUrl", kString)},
+        resource(MsgOf(resourceNames.message, resourceF)),
+        requestF{Many(1, requestNames.items, &resource)},
+        request(MsgOf(requestNames.message, requestF)) {}
+  Field scopeF[3];
+  Msg scope;
+  Field resourceF[3];
+  Msg resource;
+  Field requestF[1];
+  Msg request;
+};
 
 // traces
-static const Field kStatusF[] = {{2, "message", kString, false, nullptr}, {3, "code", kEnum, false, nullptr}};
-const Msg kStatusMsg{"Status", kStatusF, N(kStatusF), 0};
-static const Field kEventF[] = {{1, "timeUnixNano", kFixed64, false, nullptr},
-                                {2, "name", kString, false, nullptr},
-                                {3, "attributes", kMsg, true, &kKeyValueMsg},
-                                {4, "droppedAttributesCount", kUInt32, false, nullptr}};
-const Msg kEventMsg{"Event", kEventF, N(kEventF), 0};
-static const Field kLinkF[] = {{1, "traceId", kId, false, nullptr},           {2, "spanId", kId, false, nullptr},
-                               {3, "traceState", kString, false, nullptr},    {4, "attributes", kMsg, true, &kKeyValueMsg},
-                               {5, "droppedAttributesCount", kUInt32, false, nullptr}, {6, "flags", kFixed32, false, nullptr}};
-const Msg kLinkMsg{"Link", kLinkF, N(kLinkF), 0};
-static const Field kSpanF[] = {{1, "traceId", kId, false, nullptr},
-                               {2, "spanId", kId, false, nullptr},
-                               {3, "traceState", kString, false, nullptr},
-                               {4, "parentSpanId", kId, false, nullptr},
-                               {16, "flags", kFixed32, false, nullptr},
-                               {5, "name", kString, false, nullptr},
-                               {6, "kind", kEnum, false, nullptr},
-                               {7, "startTimeUnixNano", kFixed64, false, nullptr},
-                               {8, "endTimeUnixNano", kFixed64, false, nullptr},
-                               {9, "attributes", kMsg, true, &kKeyValueMsg},
-                               {10, "droppedAttributesCount", kUInt32, false, nullptr},
-                               {11, "events", kMsg, true, &kEventMsg},
-                               {12, "droppedEventsCount", kUInt32, false, nullptr},
-                               {13, "links", kMsg, true, &kLinkMsg},
-                               {14, "droppedLinksCount", kUInt32, false, nullptr},
-                               {15, "status", kMsg, false, &kStatusMsg}};
-const Msg kSpanMsg{"Span", kSpanF, N(kSpanF), 0};
-static const Field kScopeSpansF[] = {{1, "scope", kMsg, false, &kScopeMsg},
-                                     {2, "spans", kMsg, true, &kSpanMsg},
-                                     {3, "schemaUrl", kString, false, nullptr}};
-static const Msg kScopeSpansMsg{"ScopeSpans", kScopeSpansF, N(kScopeSpansF), 0};
-static const Field kResourceSpansF[] = {{1, "resource", kMsg, false, &kResourceMsg},
-                                        {2, "scopeSpans", kMsg, true, &kScopeSpansMsg},
-                                        {3, "schemaUrl", kString, false, nullptr}};
-static const Msg kResourceSpansMsg{"ResourceSpans", kResourceSpansF, N(kResourceSpansF), 0};
-static const Field kTracesReqF[] = {{1, "resourceSpans", kMsg, true, &kResourceSpansMsg}};
-static const Msg kTracesReqMsg{"ExportTraceServiceRequest", kTracesReqF, N(kTracesReqF), 0};
+static const Field kStatusF[] = {One(2, "message", kString), One(3, "code", kEnum)};
+const Msg kStatusMsg = MsgOf("Status", kStatusF);
+static const Field kEventF[] = {One(1, "timeUnixNano", kFixed64), One(2, "name", kString),
+                                Many(3, "attributes", &kKeyValueMsg), One(4, "droppedAttributesCount", kUInt32)};
+const Msg kEventMsg = MsgOf("Event", kEventF);
+static const Field kLinkF[] = {One(1, "traceId", kId), One(2, "spanId", kId), One(3, "traceState", kString),
+                               Many(4, "attributes", &kKeyValueMsg), One(5, "droppedAttributesCount", kUInt32),
+                               One(6, "flags", kFixed32)};
+const Msg kLinkMsg = MsgOf("Link", kLinkF);
+static const Field kSpanF[] = {One(1, "traceId", kId), One(2, "spanId", kId), One(3, "traceState", kString),
+                               One(4, "parentSpanId", kId), One(16, "flags", kFixed32), One(5, "name", kString),
+                               One(6, "kind", kEnum), One(7, "startTimeUnixNano", kFixed64),
+                               One(8, "endTimeUnixNano", kFixed64), Many(9, "attributes", &kKeyValueMsg),
+                               One(10, "droppedAttributesCount", kUInt32), Many(11, "events", &kEventMsg),
+                               One(12, "droppedEventsCount", kUInt32), Many(13, "links", &kLinkMsg),
+                               One(14, "droppedLinksCount", kUInt32), One(15, "status", &kStatusMsg)};
+const Msg kSpanMsg = MsgOf("Span", kSpanF);
+static constexpr Envelope kTraces({"ScopeSpans", "spans"}, {"ResourceSpans", "scopeSpans"},
+                                 {"ExportTraceServiceRequest", "resourceSpans"}, &kSpanMsg);
 
 // metrics
-static const Field kExemplarF[] = {{7, "filteredAttributes", kMsg, true, &kKeyValueMsg},
-                                   {2, "timeUnixNano", kFixed64, false, nullptr},
-                                   {3, "asDouble", kDouble, false, nullptr},
-                                   {6, "asInt", kSFixed64, false, nullptr},
-                                   {4, "spanId", kId, false, nullptr},
-                                   {5, "traceId", kId, false, nullptr}};
-static const Msg kExemplarMsg{"Exemplar", kExemplarF, N(kExemplarF), 0};
-static const Field kNumberPointF[] = {{7, "attributes", kMsg, true, &kKeyValueMsg},
-                                      {2, "startTimeUnixNano", kFixed64, false, nullptr},
-                                      {3, "timeUnixNano", kFixed64, false, nullptr},
-                                      {4, "asDouble", kDouble, false, nullptr},
-                                      {6, "asInt", kSFixed64, false, nullptr},
-                                      {5, "exemplars", kMsg, true, &kExemplarMsg},
-                                      {8, "flags", kUInt32, false, nullptr}};
-static const Msg kNumberPointMsg{"NumberDataPoint", kNumberPointF, N(kNumberPointF), 0};
-static const Field kHistPointF[] = {{9, "attributes", kMsg, true, &kKeyValueMsg},
-                                    {2, "startTimeUnixNano", kFixed64, false, nullptr},
-                                    {3, "timeUnixNano", kFixed64, false, nullptr},
-                                    {4, "count", kFixed64, false, nullptr},
-                                    {5, "sum", kDouble, false, nullptr},
-                                    {6, "bucketCounts", kFixed64, true, nullptr},
-                                    {7, "explicitBounds", kDouble, true, nullptr},
-                                    {8, "exemplars", kMsg, true, &kExemplarMsg},
-                                    {10, "flags", kUInt32, false, nullptr},
-                                    {11, "min", kDouble, false, nullptr},
-                                    {12, "max", kDouble, false, nullptr}};
-static const Msg kHistPointMsg{"HistogramDataPoint", kHistPointF, N(kHistPointF), 0};
-static const Field kBucketsF[] = {{1, "offset", kSInt32, false, nullptr}, {2, "bucketCounts", kUInt64, true, nullptr}};
-static const Msg kBucketsMsg{"Buckets", kBucketsF, N(kBucketsF), 0};
-static const Field kExpPointF[] = {{1, "attributes", kMsg, true, &kKeyValueMsg},
-                                   {2, "startTimeUnixNano", kFixed64, false, nullptr},
-                                   {3, "timeUnixNano", kFixed64, false, nullptr},
-                                   {4, "count", kFixed64, false, nullptr},
-                                   {5, "sum", kDouble, false, nullptr},
-                                   {6, "scale", kSInt32, false, nullptr},
-                                   {7, "zeroCount", kFixed64, false, nullptr},
-                                   {8, "positive", kMsg, false, &kBucketsMsg},
-                                   {9, "negative", kMsg, false, &kBucketsMsg},
-                                   {10, "flags", kUInt32, false, nullptr},
-                                   {11, "exemplars", kMsg, true, &kExemplarMsg},
-                                   {12, "min", kDouble, false, nullptr},
-                                   {13, "max", kDouble, false, nullptr},
-                                   {14, "zeroThreshold", kDouble, false, nullptr}};
-static const Msg kExpPointMsg{"ExponentialHistogramDataPoint", kExpPointF, N(kExpPointF), 0};
-static const Field kQuantileF[] = {{1, "quantile", kDouble, false, nullptr}, {2, "value", kDouble, false, nullptr}};
-static const Msg kQuantileMsg{"ValueAtQuantile", kQuantileF, N(kQuantileF), 0};
-static const Field kSummaryPointF[] = {{7, "attributes", kMsg, true, &kKeyValueMsg},
-                                       {2, "startTimeUnixNano", kFixed64, false, nullptr},
-                                       {3, "timeUnixNano", kFixed64, false, nullptr},
-                                       {4, "count", kFixed64, false, nullptr},
-                                       {5, "sum", kDouble, false, nullptr},
-                                       {6, "quantileValues", kMsg, true, &kQuantileMsg},
-                                       {8, "flags", kUInt32, false, nullptr}};
-static const Msg kSummaryPointMsg{"SummaryDataPoint", kSummaryPointF, N(kSummaryPointF), 0};
-static const Field kGaugeF[] = {{1, "dataPoints", kMsg, true, &kNumberPointMsg}};
-static const Msg kGaugeMsg{"Gauge", kGaugeF, N(kGaugeF), 0};
-static const Field kSumF[] = {{1, "dataPoints", kMsg, true, &kNumberPointMsg},
-                              {2, "aggregationTemporality", kEnum, false, nullptr},
-                              {3, "isMonotonic", kBool, false, nullptr}};
-static const Msg kSumMsg{"Sum", kSumF, N(kSumF), 0};
-static const Field kHistF[] = {{1, "dataPoints", kMsg, true, &kHistPointMsg},
-                               {2, "aggregationTemporality", kEnum, false, nullptr}};
-static const Msg kHistMsg{"Histogram", kHistF, N(kHistF), 0};
-static const Field kExpHistF[] = {{1, "dataPoints", kMsg, true, &kExpPointMsg},
-                                  {2, "aggregationTemporality", kEnum, false, nullptr}};
-static const Msg kExpHistMsg{"ExponentialHistogram", kExpHistF, N(kExpHistF), 0};
-static const Field kSummaryF[] = {{1, "dataPoints", kMsg, true, &kSummaryPointMsg}};
-static const Msg kSummaryMsg{"Summary", kSummaryF, N(kSummaryF), 0};
-static const Field kMetricF[] = {{1, "name", kString, false, nullptr},
-                                 {2, "description", kString, false, nullptr},
-                                 {3, "unit", kString, false, nullptr},
-                                 {5, "gauge", kMsg, false, &kGaugeMsg},
-                                 {7, "sum", kMsg, false, &kSumMsg},
-                                 {9, "histogram", kMsg, false, &kHistMsg},
-                                 {10, "exponentialHistogram", kMsg, false, &kExpHistMsg},
-                                 {11, "summary", kMsg, false, &kSummaryMsg},
-                                 {12, "metadata", kMsg, true, &kKeyValueMsg}};
-const Msg kMetricMsg{"Metric", kMetricF, N(kMetricF), 0};
-static const Field kScopeMetricsF[] = {{1, "scope", kMsg, false, &kScopeMsg},
-                                       {2, "metrics", kMsg, true, &kMetricMsg},
-                                       {3, "schemaUrl", kString, false, nullptr}};
-static const Msg kScopeMetricsMsg{"ScopeMetrics", kScopeMetricsF, N(kScopeMetricsF), 0};
-static const Field kResourceMetricsF[] = {{1, "resource", kMsg, false, &kResourceMsg},
-                                          {2, "scopeMetrics", kMsg, true, &kScopeMetricsMsg},
-                                          {3, "schemaUrl", kString, false, nullptr}};
-static const Msg kResourceMetricsMsg{"ResourceMetrics", kResourceMetricsF, N(kResourceMetricsF), 0};
-static const Field kMetricsReqF[] = {{1, "resourceMetrics", kMsg, true, &kResourceMetricsMsg}};
-static const Msg kMetricsReqMsg{"ExportMetricsServiceRequest", kMetricsReqF, N(kMetricsReqF), 0};
+static const Field kExemplarF[] = {Many(7, "filteredAttributes", &kKeyValueMsg), One(2, "timeUnixNano", kFixed64),
+                                   One(3, "asDouble", kDouble), One(6, "asInt", kSFixed64), One(4, "spanId", kId),
+                                   One(5, "traceId", kId)};
+static const Msg kExemplarMsg = MsgOf("Exemplar", kExemplarF);
+static const Field kNumberPointF[] = {Many(7, "attributes", &kKeyValueMsg), One(2, "startTimeUnixNano", kFixed64),
+                                      One(3, "timeUnixNano", kFixed64), One(4, "asDouble", kDouble),
+                                      One(6, "asInt", kSFixed64), Many(5, "exemplars", &kExemplarMsg),
+                                      One(8, "flags", kUInt32)};
+static const Msg kNumberPointMsg = MsgOf("NumberDataPoint", kNumberPointF);
+static const Field kHistPointF[] = {Many(9, "attributes", &kKeyValueMsg), One(2, "startTimeUnixNano", kFixed64),
+                                    One(3, "timeUnixNano", kFixed64), One(4, "count", kFixed64), One(5, "sum", kDouble),
+                                    Many(6, "bucketCounts", kFixed64), Many(7, "explicitBounds", kDouble),
+                                    Many(8, "exemplars", &kExemplarMsg), One(10, "flags", kUInt32),
+                                    One(11, "min", kDouble), One(12, "max", kDouble)};
+static const Msg kHistPointMsg = MsgOf("HistogramDataPoint", kHistPointF);
+static const Field kBucketsF[] = {One(1, "offset", kSInt32), Many(2, "bucketCounts", kUInt64)};
+static const Msg kBucketsMsg = MsgOf("Buckets", kBucketsF);
+static const Field kExpPointF[] = {Many(1, "attributes", &kKeyValueMsg), One(2, "startTimeUnixNano", kFixed64),
+                                   One(3, "timeUnixNano", kFixed64), One(4, "count", kFixed64), One(5, "sum", kDouble),
+                                   One(6, "scale", kSInt32), One(7, "zeroCount", kFixed64),
+                                   One(8, "positive", &kBucketsMsg), One(9, "negative", &kBucketsMsg),
+                                   One(10, "flags", kUInt32), Many(11, "exemplars", &kExemplarMsg),
+                                   One(12, "min", kDouble), One(13, "max", kDouble), One(14, "zeroThreshold", kDouble)};
+static const Msg kExpPointMsg = MsgOf("ExponentialHistogramDataPoint", kExpPointF);
+static const Field kQuantileF[] = {One(1, "quantile", kDouble), One(2, "value", kDouble)};
+static const Msg kQuantileMsg = MsgOf("ValueAtQuantile", kQuantileF);
+static const Field kSummaryPointF[] = {Many(7, "attributes", &kKeyValueMsg), One(2, "startTimeUnixNano", kFixed64),
+                                       One(3, "timeUnixNano", kFixed64), One(4, "count", kFixed64),
+                                       One(5, "sum", kDouble), Many(6, "quantileValues", &kQuantileMsg),
+                                       One(8, "flags", kUInt32)};
+static const Msg kSummaryPointMsg = MsgOf("SummaryDataPoint", kSummaryPointF);
+static const Field kGaugeF[] = {Many(1, "dataPoints", &kNumberPointMsg)};
+static const Msg kGaugeMsg = MsgOf("Gauge", kGaugeF);
+static const Field kSumF[] = {Many(1, "dataPoints", &kNumberPointMsg), One(2, "aggregationTemporality", kEnum),
+                              One(3, "isMonotonic", kBool)};
+static const Msg kSumMsg = MsgOf("Sum", kSumF);
+static const Field kHistF[] = {Many(1, "dataPoints", &kHistPointMsg), One(2, "aggregationTemporality", kEnum)};
+static const Msg kHistMsg = MsgOf("Histogram", kHistF);
+static const Field kExpHistF[] = {Many(1, "dataPoints", &kExpPointMsg), One(2, "aggregationTemporality", kEnum)};
+static const Msg kExpHistMsg = MsgOf("ExponentialHistogram", kExpHistF);
+static const Field kSummaryF[] = {Many(1, "dataPoints", &kSummaryPointMsg)};
+static const Msg kSummaryMsg = MsgOf("Summary", kSummaryF);
+static const Field kMetricF[] = {One(1, "name", kString), One(2, "description", kString), One(3, "unit", kString),
+                                 One(5, "gauge", &kGaugeMsg), One(7, "sum", &kSumMsg), One(9, "histogram", &kHistMsg),
+                                 One(10, "exponentialHistogram", &kExpHistMsg), One(11, "summary", &kSummaryMsg),
+                                 Many(12, "metadata", &kKeyValueMsg)};
+const Msg kMetricMsg = MsgOf("Metric", kMetricF);
+static constexpr Envelope kMetrics({"ScopeMetrics", "metrics"}, {"ResourceMetrics", "scopeMetrics"},
+                                  {"ExportMetricsServiceRequest", "resourceMetrics"}, &kMetricMsg);
 
 // logs
-static const Field kLogRecordF[] = {{1, "timeUnixNano", kFixed64, false, nullptr},
-                                    {11, "observedTimeUnixNano", kFixed64, false, nullptr},
-                                    {2, "severityNumber", kEnum, false, nullptr},
-                                    {3, "severityText", kString, false, nullptr},
-                                    {5, "body", kMsg, false, &kAnyValueMsg},
-                                    {6, "attributes", kMsg, true, &kKeyValueMsg},
-                                    {7, "droppedAttributesCount", kUInt32, false, nullptr},
-                                    {8, "flags", kFixed32, false, nullptr},
-                                    {9, "traceId", kId, false, nullptr},
-                                    {10, "spanId", kId, false, nullptr},
-                                    {12, "eventName", kString, false, nullptr}};
-const Msg kLogRecordMsg{"LogRecord", kLogRecordF, N(kLogRecordF), 0};
-static const Field kScopeLogsF[] = {{1, "scope", kMsg, false, &kScopeMsg},
-                                    {2, "logRecords", kMsg, true, &kLogRecordMsg},
-                                    {3, "schemaUrl", kString, false, nullptr}};
-static const Msg kScopeLogsMsg{"ScopeLogs", kScopeLogsF, N(kScopeLogsF), 0};
-static const Field kResourceLogsF[] = {{1, "resource", kMsg, false, &kResourceMsg},
-                                       {2, "scopeLogs", kMsg, true, &kScopeLogsMsg},
-                                       {3, "schemaUrl", kString, false, nullptr}};
-static const Msg kResourceLogsMsg{"ResourceLogs", kResourceLogsF, N(kResourceLogsF), 0};
-static const Field kLogsReqF[] = {{1, "resourceLogs", kMsg, true, &kResourceLogsMsg}};
-static const Msg kLogsReqMsg{"ExportLogsServiceRequest", kLogsReqF, N(kLogsReqF), 0};
-
-#undef N
+static const Field kLogRecordF[] = {One(1, "timeUnixNano", kFixed64), One(11, "observedTimeUnixNano", kFixed64),
+                                    One(2, "severityNumber", kEnum), One(3, "severityText", kString),
+                                    One(5, "body", &kAnyValueMsg), Many(6, "attributes", &kKeyValueMsg),
+                                    One(7, "droppedAttributesCount", kUInt32), One(8, "flags", kFixed32),
+                                    One(9, "traceId", kId), One(10, "spanId", kId), One(12, "eventName", kString)};
+const Msg kLogRecordMsg = MsgOf("LogRecord", kLogRecordF);
+static constexpr Envelope kLogs({"ScopeLogs", "logRecords"}, {"ResourceLogs", "scopeLogs"},
+                               {"ExportLogsServiceRequest", "resourceLogs"}, &kLogRecordMsg);
 
 const Msg* RequestMsg(Signal s) {
   switch (s) {
-    case Signal::Traces: return &kTracesReqMsg;
-    case Signal::Metrics: return &kMetricsReqMsg;
-    case Signal::Logs: return &kLogsReqMsg;
+    case Signal::Traces: return &kTraces.request;
+    case Signal::Metrics: return &kMetrics.request;
+    case Signal::Logs: return &kLogs.request;
     default: return nullptr;
   }
 }
@@ -285,19 +237,10 @@ static bool ValidateAnyValue(Bytes b, int depth) {
         if (wire != kWLen) return false;
         Bytes v = r.bytes();
         if (!r.ok) return false;
-        Reader a(v);
-        uint32_t n2;
-        uint8_t w2;
-        while (a.tag(n2, w2)) {
-          if (n2 != 1) {
-            a.skip(w2, n2);
-            continue;
-          }
-          if (w2 != kWLen) return false;
-          Bytes item = a.bytes();
-          if (!a.ok || !(num == 5 ? ValidateAnyValue(item, depth + 2) : ValidateKeyValue(item, depth + 2))) return false;
-        }
-        if (!a.ok) return false;
+        const bool good = EveryLen(v, 1, [&](Bytes item) {
+          return num == 5 ? ValidateAnyValue(item, depth + 2) : ValidateKeyValue(item, depth + 2);
+        });
+        if (!good) return false;
         break;
       }
       default: r.skip(wire, num);

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace np::dump {
 
@@ -70,23 +71,24 @@ struct Reader {
     fail();
     return 0;
   }
-  uint64_t fixed64() {
-    if (end - p < 8) {
+  // Steps over the next n bytes and returns where they start; nullptr (the reader
+  // failed) when fewer are left.
+  const uint8_t* take(uint64_t n) {
+    if (!ok || n > uint64_t(end - p)) {
       fail();
-      return 0;
+      return nullptr;
     }
-    uint64_t v = LoadLE64(p);
-    p += 8;
-    return v;
+    const uint8_t* at = p;
+    p += n;
+    return at;
+  }
+  uint64_t fixed64() {
+    const uint8_t* at = take(8);
+    return at ? LoadLE64(at) : 0;
   }
   uint32_t fixed32() {
-    if (end - p < 4) {
-      fail();
-      return 0;
-    }
-    uint32_t v = LoadLE32(p);
-    p += 4;
-    return v;
+    const uint8_t* at = take(4);
+    return at ? LoadLE32(at) : 0;
   }
   double f64() {
     uint64_t u = fixed64();
@@ -95,14 +97,9 @@ struct Reader {
     return d;
   }
   Bytes bytes() {
-    uint64_t n = varint();
-    if (!ok || n > uint64_t(end - p)) {
-      fail();
-      return {};
-    }
-    Bytes b(reinterpret_cast<const char*>(p), size_t(n));
-    p += n;
-    return b;
+    const uint64_t n = varint();
+    const uint8_t* at = take(n);
+    return at ? Bytes(reinterpret_cast<const char*>(at), size_t(n)) : Bytes{};
   }
   // Reads a tag; returns false at the end of the message (or on failure).
   bool tag(uint32_t& field, uint8_t& wire) {
@@ -180,17 +177,76 @@ inline void PutFixed32(std::string& out, uint32_t v) {
   out.append(reinterpret_cast<char*>(b), 4);
 }
 
-// Calls fn(bytes) for each length-delimited field `field` of `msg`, in wire order; every
-// other field (of any wire type) is skipped.
+// Calls fn(field, wire, reader) for each field of `msg`, in wire order; fn reads the
+// field's value from the reader (or skips it) and returns false to stop. True when the
+// walk reached the end of a well-formed message.
 template <typename Fn>
-void ForEachLen(Bytes msg, uint32_t field, Fn&& fn) {
+bool WalkFields(Bytes msg, Fn&& fn) {
   Reader r(msg);
   uint32_t num;
   uint8_t wire;
   while (r.tag(num, wire)) {
+    if (!fn(num, wire, r)) return false;
+  }
+  return r.ok;
+}
+
+// Calls fn(bytes) for each length-delimited field `field` of `msg`, in wire order; every
+// other field (of any wire type) is skipped.
+template <typename Fn>
+void ForEachLen(Bytes msg, uint32_t field, Fn&& fn) {
+  WalkFields(msg, [&](uint32_t num, uint8_t wire, Reader& r) {
     if (num == field && wire == kWLen) fn(r.bytes());
     else r.skip(wire, num);
-  }
+    return true;
+  });
+}
+
+// Like ForEachLen, for a validating walk: fn(bytes) returns whether they are good. False
+// as soon as a field `field` is not length-delimited, fn returns false or the message
+// is malformed.
+template <typename Fn>
+bool EveryLen(Bytes msg, uint32_t field, Fn&& fn) {
+  return WalkFields(msg, [&](uint32_t num, uint8_t wire, Reader& r) {
+    if (num != field) {
+      r.skip(wire, num);
+      return true;
+    }
+    if (wire != kWLen) return false;
+    Bytes b = r.bytes();
+    return r.ok && fn(b);
+  });
+}
+
+// One field a decoder keeps: its number, its wire type and the variable its value goes
+// to (converted to the variable's type).
+template <typename T>
+struct FieldInto {
+  uint32_t num;
+  uint8_t wire;
+  T* to;
+};
+template <typename T>
+FieldInto<T> Into(uint32_t num, uint8_t wire, T& to) {
+  return {num, wire, &to};
+}
+template <typename T>
+bool ReadInto(Reader& r, uint32_t num, uint8_t wire, const FieldInto<T>& f) {
+  if (num != f.num || wire != f.wire) return false;
+  if constexpr (std::is_same_v<T, Bytes>) *f.to = r.bytes();
+  else if (wire == kWFixed64) *f.to = T(r.fixed64());
+  else if (wire == kWFixed32) *f.to = T(r.fixed32());
+  else *f.to = T(r.varint());
+  return true;
+}
+// Decodes the fields `into` of `msg` (the last occurrence of each wins); unknown fields
+// and fields of another wire type are skipped.
+template <typename... T>
+void ReadFields(Bytes msg, const FieldInto<T>&... into) {
+  WalkFields(msg, [&](uint32_t num, uint8_t wire, Reader& r) {
+    if (!(ReadInto(r, num, wire, into) || ...)) r.skip(wire, num);
+    return true;
+  });
 }
 
 // Calls fn(key, value, hasValue) for each KeyValue (key = 1, AnyValue value = 2) in the
@@ -198,18 +254,16 @@ void ForEachLen(Bytes msg, uint32_t field, Fn&& fn) {
 template <typename Fn>
 void ForEachKeyValue(Bytes msg, uint32_t field, Fn&& fn) {
   ForEachLen(msg, field, [&](Bytes kvBytes) {
-    Reader kv(kvBytes);
     Bytes key, value;
     bool hasValue = false;
-    uint32_t num;
-    uint8_t wire;
-    while (kv.tag(num, wire)) {
+    WalkFields(kvBytes, [&](uint32_t num, uint8_t wire, Reader& kv) {
       if (num == 1 && wire == kWLen) key = kv.bytes();
       else if (num == 2 && wire == kWLen) {
         value = kv.bytes();
         hasValue = true;
       } else kv.skip(wire, num);
-    }
+      return true;
+    });
     fn(key, value, hasValue);
   });
 }

@@ -178,12 +178,7 @@ void Session::process(bool atEnd) {
 
 bool Session::endScan(std::vector<std::pair<uint64_t, uint64_t>>& order) {
   if (ended_) throw Error("internal", "endScan called twice");
-  d_ = buf_.data();
-  n_ = buf_.size();
-  pos_ = 0;
-  process(true);
-  ended_ = true;
-  if (sum_.format == Format::Auto) throw Error("empty", "the input is empty");
+  endInput();
   buf_.clear();
   buf_.shrink_to_fit();
   d_ = nullptr;
@@ -204,7 +199,7 @@ void Session::feedFrame(uint64_t offset, const uint8_t* p, size_t n) {
   onFrame(offset, p, Bytes(reinterpret_cast<const char*>(p + 32), n - 32));
 }
 
-void Session::finish() {
+void Session::endInput() {
   if (!ended_) {
     d_ = buf_.data();
     n_ = buf_.size();
@@ -213,6 +208,10 @@ void Session::finish() {
   }
   ended_ = true;
   if (sum_.format == Format::Auto) throw Error("empty", "the input is empty");
+}
+
+void Session::finish() {
+  endInput();
   // A format or signal named by the caller under which nothing decodes (every record
   // malformed) is not a damaged input of that format: it is not any format we know.
   bool forced = o_.format != Format::Auto || o_.signal != Signal::None;

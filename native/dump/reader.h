@@ -102,6 +102,9 @@ class Session {
     diag(std::move(d));
   }
   void process(bool atEnd);
+  // Processes what is buffered as the end of the input (unless ended already), then
+  // refuses an input that held nothing.
+  void endInput();
   // the framers (framers.cc)
   void frameNptb(bool atEnd);
   void frameJsonl(bool atEnd);

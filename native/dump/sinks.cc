@@ -23,31 +23,14 @@ const Field* DataField(uint32_t num) { return kMetricMsg.find(num); }
 void PointJson(Bytes resource, Bytes scope, Bytes metric, uint32_t dataNum, Bytes data, Bytes point, std::string& out) {
   Bytes name = FirstLen(metric, 1), desc = FirstLen(metric, 2), unit = FirstLen(metric, 3);
   static const char* types[] = {"", "", "", "", "", "gauge", "", "sum", "", "histogram", "exponentialHistogram", "summary"};
-  out += "{\"name\":";
-  JsonString(out, name);
-  out += ",\"description\":";
-  JsonString(out, desc);
-  out += ",\"unit\":";
-  JsonString(out, unit);
-  out += ",\"type\":\"";
-  out += types[dataNum];
-  out.push_back('"');
+  JsonObject o(out);
+  o.str("name", name).str("description", desc).str("unit", unit).str("type", types[dataNum]);
   // temporality and monotonicity of the data message
-  Reader r(data);
-  uint32_t num;
-  uint8_t wire;
-  int64_t temporality = -1;
-  int mono = -1;
-  while (r.tag(num, wire)) {
-    if (num == 2 && wire == kWVarint) temporality = int64_t(int32_t(r.varint()));
-    else if (num == 3 && wire == kWVarint) mono = r.varint() ? 1 : 0;
-    else r.skip(wire, num);
-  }
-  if (dataNum == 7 || dataNum == 9 || dataNum == 10) {
-    out += ",\"aggregationTemporality\":";
-    JsonI64(out, temporality < 0 ? 0 : temporality);
-  }
-  if (dataNum == 7) out += mono == 1 ? ",\"isMonotonic\":true" : ",\"isMonotonic\":false";
+  int32_t temporality = -1;
+  bool mono = false;
+  ReadFields(data, Into(2, kWVarint, temporality), Into(3, kWVarint, mono));
+  if (dataNum == 7 || dataNum == 9 || dataNum == 10) o.i64("aggregationTemporality", temporality < 0 ? 0 : temporality);
+  if (dataNum == 7) o.json("isMonotonic", mono ? "true" : "false");
   const Field* df = DataField(dataNum);
   const Msg* pm = df->msg->fields[0].msg;
   size_t at = out.size();
@@ -58,11 +41,9 @@ void PointJson(Bytes resource, Bytes scope, Bytes metric, uint32_t dataNum, Byte
   if (out.size() - at <= 2) out.resize(at);
   else out[at] = ',';
   if (!out.empty() && out.back() == '}' && out.size() != at) out.pop_back();
-  out += ",\"resource\":";
-  ResourceJson(resource, out);
-  out += ",\"scope\":";
-  ScopeJson(scope, out);
-  out.push_back('}');
+  ResourceJson(resource, o.key("resource"));
+  ScopeJson(scope, o.key("scope"));
+  o.close();
 }
 
 void LogJson(Bytes resource, Bytes scope, Bytes log, std::string& out) {
@@ -90,34 +71,17 @@ void LogJson(Bytes resource, Bytes scope, Bytes log, std::string& out) {
     }
     r.skip(wire, num);
   }
-  out += "{\"timeUnixNano\":";
-  JsonU64String(out, t);
-  out += ",\"observedTimeUnixNano\":";
-  JsonU64String(out, obs);
-  out += ",\"severityNumber\":";
-  JsonI64(out, sev);
-  out += ",\"severityText\":";
-  JsonString(out, sevText);
-  out += ",\"body\":";
-  if (hasBody) PlainAnyValue(body, out);
-  else out += "null";
-  out += ",\"attributes\":";
-  PlainAttributes(log, 6, out);
-  out += ",\"droppedAttributesCount\":";
-  JsonU64(out, dropped);
-  out += ",\"flags\":";
-  JsonU64(out, flags);
-  out += ",\"traceId\":";
-  HexString(out, tid);
-  out += ",\"spanId\":";
-  HexString(out, sid);
-  out += ",\"eventName\":";
-  JsonString(out, eventName);
-  out += ",\"resource\":";
-  ResourceJson(resource, out);
-  out += ",\"scope\":";
-  ScopeJson(scope, out);
-  out.push_back('}');
+  JsonObject o(out);
+  o.u64String("timeUnixNano", t).u64String("observedTimeUnixNano", obs);
+  o.i64("severityNumber", sev).str("severityText", sevText);
+  if (hasBody) PlainAnyValue(body, o.key("body"));
+  else o.json("body", "null");
+  PlainAttributes(log, 6, o.key("attributes"));
+  o.u64("droppedAttributesCount", dropped).u64("flags", flags);
+  o.hex("traceId", tid).hex("spanId", sid).str("eventName", eventName);
+  ResourceJson(resource, o.key("resource"));
+  ScopeJson(scope, o.key("scope"));
+  o.close();
 }
 
 
@@ -269,38 +233,24 @@ class FramesSink : public DecodingSink {
   void write(Signal, Bytes, uint64_t) override {}
   void frame(const FrameEvent& f) override {
     next();
-    out_ += "{\"offset\":";
-    JsonU64(out_, f.offset);
-    out_ += ",\"sequence\":";
-    JsonU64String(out_, f.sequence);
-    out_ += ",\"kind\":\"";
-    out_ += KindName(f.kind);
-    out_ += "\",\"compressed\":";
-    out_ += f.compressed ? "true" : "false";
-    out_ += ",\"storedLength\":";
-    JsonU64(out_, f.storedLength);
-    out_ += ",\"payloadLength\":";
-    JsonU64(out_, f.payloadLength);
-    out_ += ",\"spans\":";
-    JsonU64(out_, f.counts.spans);
-    out_ += ",\"metricPoints\":";
-    JsonU64(out_, f.counts.points);
-    out_ += ",\"logRecords\":";
-    JsonU64(out_, f.counts.logs);
-    if (f.metadata) {
-      out_ += ",\"metadata\":";
-      out_ += *f.metadata;
-    }
+    JsonObject o(out_);
+    o.u64("offset", f.offset).u64String("sequence", f.sequence).str("kind", KindName(f.kind));
+    o.json("compressed", f.compressed ? "true" : "false");
+    o.u64("storedLength", f.storedLength).u64("payloadLength", f.payloadLength);
+    CountMembers(o, f.counts.spans, f.counts.points, f.counts.logs);
+    if (f.metadata) o.json("metadata", *f.metadata);
     if (f.dropped) {
-      out_ += ",\"dropped\":{\"spans\":";
-      JsonU64(out_, f.dropped[0]);
-      out_ += ",\"metricPoints\":";
-      JsonU64(out_, f.dropped[1]);
-      out_ += ",\"logRecords\":";
-      JsonU64(out_, f.dropped[2]);
-      out_.push_back('}');
+      JsonObject d(o.key("dropped"));
+      CountMembers(d, f.dropped[0], f.dropped[1], f.dropped[2]);
+      d.close();
     }
-    out_.push_back('}');
+    o.close();
+  }
+
+ private:
+  // The members that count the spans, metric points and log records of a frame.
+  static void CountMembers(JsonObject& o, uint64_t spans, uint64_t points, uint64_t logs) {
+    o.u64("spans", spans).u64("metricPoints", points).u64("logRecords", logs);
   }
 };
 

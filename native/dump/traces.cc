@@ -26,44 +26,20 @@ bool FindStringAttr(Bytes message, uint32_t field, std::string_view key, Bytes& 
 
 StatusFields DecodeStatus(Bytes status) {
   StatusFields f;
-  Reader r(status);
-  uint32_t num;
-  uint8_t wire;
-  while (r.tag(num, wire)) {
-    if (num == 2 && wire == kWLen) f.message = r.bytes();
-    else if (num == 3 && wire == kWVarint) f.code = int32_t(r.varint());
-    else r.skip(wire, num);
-  }
+  ReadFields(status, Into(2, kWLen, f.message), Into(3, kWVarint, f.code));
   return f;
 }
 
 EventFields DecodeEvent(Bytes event) {
   EventFields f;
-  Reader r(event);
-  uint32_t num;
-  uint8_t wire;
-  while (r.tag(num, wire)) {
-    if (num == 1 && wire == kWFixed64) f.time = r.fixed64();
-    else if (num == 2 && wire == kWLen) f.name = r.bytes();
-    else if (num == 4 && wire == kWVarint) f.dropped = uint32_t(r.varint());
-    else r.skip(wire, num);
-  }
+  ReadFields(event, Into(1, kWFixed64, f.time), Into(2, kWLen, f.name), Into(4, kWVarint, f.dropped));
   return f;
 }
 
 LinkFields DecodeLink(Bytes link) {
   LinkFields f;
-  Reader r(link);
-  uint32_t num;
-  uint8_t wire;
-  while (r.tag(num, wire)) {
-    if (num == 1 && wire == kWLen) f.traceId = r.bytes();
-    else if (num == 2 && wire == kWLen) f.spanId = r.bytes();
-    else if (num == 3 && wire == kWLen) f.traceState = r.bytes();
-    else if (num == 5 && wire == kWVarint) f.dropped = uint32_t(r.varint());
-    else if (num == 6 && wire == kWFixed32) f.flags = r.fixed32();
-    else r.skip(wire, num);
-  }
+  ReadFields(link, Into(1, kWLen, f.traceId), Into(2, kWLen, f.spanId), Into(3, kWLen, f.traceState),
+             Into(5, kWVarint, f.dropped), Into(6, kWFixed32, f.flags));
   return f;
 }
 
@@ -180,17 +156,10 @@ struct KeySink {
 
 template <typename Sink>
 static bool WalkTraces(Bytes request, Sink& sink) {
-  Reader req(request);
-  uint32_t num;
-  uint8_t wire;
-  while (req.tag(num, wire)) {
-    if (num != 1) {
-      req.skip(wire, num);
-      continue;
-    }
-    if (wire != kWLen) return false;
-    Bytes rsBytes = req.bytes();
+  return EveryLen(request, 1, [&](Bytes rsBytes) {
     Reader rs(rsBytes);
+    uint32_t num;
+    uint8_t wire;
     ScopeView ctx;
     // resource and schema first (they may come after the scope spans on the wire)
     while (rs.tag(num, wire)) {
@@ -208,13 +177,7 @@ static bool WalkTraces(Bytes request, Sink& sink) {
     }
     if (!rs.ok) return false;
     ctx.hasService = FindStringAttr(ctx.resource, 1, "service.name", ctx.serviceName);
-    Reader rs2(rsBytes);
-    while (rs2.tag(num, wire)) {
-      if (num != 2) {
-        rs2.skip(wire, num);
-        continue;
-      }
-      Bytes ssBytes = rs2.bytes();
+    return EveryLen(rsBytes, 2, [&](Bytes ssBytes) {
       ScopeView sc = ctx;
       sink.beginScope();
       Reader ss(ssBytes);
@@ -232,10 +195,9 @@ static bool WalkTraces(Bytes request, Sink& sink) {
       }
       if (!ss.ok) return false;
       sink.endScope(sc);
-    }
-    if (!rs2.ok) return false;
-  }
-  return req.ok;
+      return true;
+    });
+  });
 }
 
 bool DecodeTraces(Bytes request, TracesView& out) {
@@ -262,115 +224,60 @@ bool ScanTraces(Bytes request, std::vector<SpanKey>& keys, std::vector<Bytes>& s
 void ResourceJson(Bytes resource, std::string& out) { PlainAttributes(resource, 1, out); }
 
 void ScopeJson(Bytes scope, std::string& out) {
-  Reader r(scope);
   Bytes name, version;
-  uint32_t num;
-  uint8_t wire;
-  while (r.tag(num, wire)) {
-    if (num == 1 && wire == kWLen) name = r.bytes();
-    else if (num == 2 && wire == kWLen) version = r.bytes();
-    else r.skip(wire, num);
-  }
-  out += "{\"name\":";
-  JsonString(out, name);
-  out += ",\"version\":";
-  JsonString(out, version);
-  out.push_back('}');
+  ReadFields(scope, Into(1, kWLen, name), Into(2, kWLen, version));
+  JsonObject(out).str("name", name).str("version", version).close();
 }
 
 static void StatusJson(Bytes status, std::string& out) {
   const StatusFields f = DecodeStatus(status);
-  out += "{\"code\":";
-  JsonI64(out, f.code);
-  out += ",\"message\":";
-  JsonString(out, f.message);
-  out.push_back('}');
+  JsonObject(out).i64("code", f.code).str("message", f.message).close();
 }
 
 static void EventJson(Bytes ev, std::string& out) {
   const EventFields f = DecodeEvent(ev);
-  out += "{\"name\":";
-  JsonString(out, f.name);
-  out += ",\"timeUnixNano\":";
-  JsonU64String(out, f.time);
-  out += ",\"attributes\":";
-  PlainAttributes(ev, 3, out);
-  out += ",\"droppedAttributesCount\":";
-  JsonU64(out, f.dropped);
-  out.push_back('}');
+  JsonObject o(out);
+  o.str("name", f.name).u64String("timeUnixNano", f.time);
+  PlainAttributes(ev, 3, o.key("attributes"));
+  o.u64("droppedAttributesCount", f.dropped).close();
 }
 
 static void LinkJson(Bytes link, std::string& out) {
   const LinkFields f = DecodeLink(link);
-  out += "{\"traceId\":";
-  HexString(out, f.traceId);
-  out += ",\"spanId\":";
-  HexString(out, f.spanId);
-  out += ",\"traceState\":";
-  JsonString(out, f.traceState);
-  out += ",\"flags\":";
-  JsonU64(out, f.flags);
-  out += ",\"attributes\":";
-  PlainAttributes(link, 4, out);
-  out += ",\"droppedAttributesCount\":";
-  JsonU64(out, f.dropped);
-  out.push_back('}');
+  JsonObject o(out);
+  o.hex("traceId", f.traceId).hex("spanId", f.spanId).str("traceState", f.traceState).u64("flags", f.flags);
+  PlainAttributes(link, 4, o.key("attributes"));
+  o.u64("droppedAttributesCount", f.dropped).close();
+}
+
+// The LEN fields `field` of msg as a JSON array, in wire order, each written by item.
+static void LenArrayJson(Bytes msg, uint32_t field, void (*item)(Bytes, std::string&), std::string& out) {
+  out.push_back('[');
+  bool first = true;
+  ForEachLen(msg, field, [&](Bytes b) {
+    if (!first) out.push_back(',');
+    first = false;
+    item(b, out);
+  });
+  out.push_back(']');
 }
 
 void SpanJson(const TracesView& v, const SpanView& s, std::string& out) {
-  out += "{\"traceId\":";
-  HexString(out, s.traceId);
-  out += ",\"spanId\":";
-  HexString(out, s.spanId);
-  out += ",\"parentSpanId\":";
-  HexString(out, s.parentSpanId);
-  out += ",\"traceState\":";
-  JsonString(out, s.traceState);
-  out += ",\"flags\":";
-  JsonU64(out, s.flags);
-  out += ",\"name\":";
-  JsonString(out, s.name);
-  out += ",\"kind\":";
-  JsonI64(out, s.kind);
-  out += ",\"startTimeUnixNano\":";
-  JsonU64String(out, s.start);
-  out += ",\"endTimeUnixNano\":";
-  JsonU64String(out, s.end);
-  out += ",\"attributes\":";
-  PlainAttributes(s.raw, 9, out);
-  out += ",\"droppedAttributesCount\":";
-  JsonU64(out, s.droppedAttrs);
-  out += ",\"status\":";
-  StatusJson(s.status, out);
-  // events and links in wire order
-  out += ",\"events\":[";
-  {
-    bool first = true;
-    ForEachLen(s.raw, 11, [&](Bytes b) {
-      if (!first) out.push_back(',');
-      first = false;
-      EventJson(b, out);
-    });
-  }
-  out += "],\"droppedEventsCount\":";
-  JsonU64(out, s.droppedEvents);
-  out += ",\"links\":[";
-  {
-    bool first = true;
-    ForEachLen(s.raw, 13, [&](Bytes b) {
-      if (!first) out.push_back(',');
-      first = false;
-      LinkJson(b, out);
-    });
-  }
-  out += "],\"droppedLinksCount\":";
-  JsonU64(out, s.droppedLinks);
+  JsonObject o(out);
+  o.hex("traceId", s.traceId).hex("spanId", s.spanId).hex("parentSpanId", s.parentSpanId);
+  o.str("traceState", s.traceState).u64("flags", s.flags).str("name", s.name).i64("kind", s.kind);
+  o.u64String("startTimeUnixNano", s.start).u64String("endTimeUnixNano", s.end);
+  PlainAttributes(s.raw, 9, o.key("attributes"));
+  o.u64("droppedAttributesCount", s.droppedAttrs);
+  StatusJson(s.status, o.key("status"));
+  LenArrayJson(s.raw, 11, EventJson, o.key("events"));
+  o.u64("droppedEventsCount", s.droppedEvents);
+  LenArrayJson(s.raw, 13, LinkJson, o.key("links"));
+  o.u64("droppedLinksCount", s.droppedLinks);
   const ScopeView& sc = v.scopes[s.scope];
-  out += ",\"resource\":";
-  ResourceJson(sc.resource, out);
-  out += ",\"scope\":";
-  ScopeJson(sc.scope, out);
-  out.push_back('}');
+  ResourceJson(sc.resource, o.key("resource"));
+  ScopeJson(sc.scope, o.key("scope"));
+  o.close();
 }
 
 }  // namespace np::dump

@@ -17,35 +17,42 @@ inline Bytes FirstLen(Bytes msg, uint32_t field) {
 }
 
 inline uint64_t Fixed64Field(Bytes msg, uint32_t field) {
-  Reader r(msg);
-  uint32_t num;
-  uint8_t wire;
   uint64_t v = 0;
-  while (r.tag(num, wire)) {
-    if (num == field && wire == kWFixed64) v = r.fixed64();
-    else r.skip(wire, num);
-  }
+  ReadFields(msg, Into(field, kWFixed64, v));
   return v;
+}
+
+// Calls fn(dataField, dataMsg) for each data message of a metric (gauge, sum,
+// histogram, exponential histogram, summary).
+template <typename Fn>
+void ForEachMetricData(Bytes metric, Fn&& fn) {
+  WalkFields(metric, [&](uint32_t num, uint8_t wire, Reader& r) {
+    if (wire == kWLen && (num == 5 || num == 7 || num == 9 || num == 10 || num == 11)) fn(num, r.bytes());
+    else r.skip(wire, num);
+    return true;
+  });
+}
+
+// Calls fn(resource, scope, item) for each item (span, metric, log record) of an export
+// request of any signal: request field 1 is the resource level (resource = 1, scope
+// level = 2), a scope level holds scope = 1 and its items = 2.
+template <typename Fn>
+void ForEachItem(Bytes req, Fn&& fn) {
+  ForEachLen(req, 1, [&](Bytes rx) {
+    Bytes resource = FirstLen(rx, 1);
+    ForEachLen(rx, 2, [&](Bytes sx) {
+      Bytes scope = FirstLen(sx, 1);
+      ForEachLen(sx, 2, [&](Bytes item) { fn(resource, scope, item); });
+    });
+  });
 }
 
 // Calls fn(resource, scope, metric, dataField, dataMsg, point) for each metric data point.
 template <typename Fn>
 void ForEachPoint(Bytes req, Fn&& fn) {
-  ForEachLen(req, 1, [&](Bytes rm) {
-    Bytes resource = FirstLen(rm, 1);
-    ForEachLen(rm, 2, [&](Bytes sm) {
-      Bytes scope = FirstLen(sm, 1);
-      ForEachLen(sm, 2, [&](Bytes metric) {
-        Reader r(metric);
-        uint32_t num;
-        uint8_t wire;
-        while (r.tag(num, wire)) {
-          if (wire == kWLen && (num == 5 || num == 7 || num == 9 || num == 10 || num == 11)) {
-            Bytes data = r.bytes();
-            ForEachLen(data, 1, [&](Bytes point) { fn(resource, scope, metric, num, data, point); });
-          } else r.skip(wire, num);
-        }
-      });
+  ForEachItem(req, [&](Bytes resource, Bytes scope, Bytes metric) {
+    ForEachMetricData(metric, [&](uint32_t num, Bytes data) {
+      ForEachLen(data, 1, [&](Bytes point) { fn(resource, scope, metric, num, data, point); });
     });
   });
 }
@@ -53,13 +60,7 @@ void ForEachPoint(Bytes req, Fn&& fn) {
 // Calls fn(resource, scope, log) for each log record.
 template <typename Fn>
 void ForEachLog(Bytes req, Fn&& fn) {
-  ForEachLen(req, 1, [&](Bytes rl) {
-    Bytes resource = FirstLen(rl, 1);
-    ForEachLen(rl, 2, [&](Bytes sl) {
-      Bytes scope = FirstLen(sl, 1);
-      ForEachLen(sl, 2, [&](Bytes log) { fn(resource, scope, log); });
-    });
-  });
+  ForEachItem(req, fn);
 }
 
 }  // namespace np::dump

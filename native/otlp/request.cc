@@ -7,6 +7,7 @@
 #include "dump/json_out.h"
 #include "dump/pb.h"
 #include "dump/traces.h"
+#include "dump/walks.h"
 
 namespace np::otlp {
 
@@ -21,24 +22,10 @@ using dump::Reader;
 
 Counts CountItems(Signal s, Bytes request) {
   Counts c;
-  ForEachLen(request, 1, [&](Bytes res) {
-    ForEachLen(res, 2, [&](Bytes scope) {
-      ForEachLen(scope, 2, [&](Bytes item) {
-        if (s == Signal::Traces) ++c.spans;
-        else if (s == Signal::Logs) ++c.logs;
-        else {
-          Reader r(item);
-          uint32_t num;
-          uint8_t wire;
-          while (r.tag(num, wire)) {
-            if (wire == kWLen && (num == 5 || num == 7 || num == 9 || num == 10 || num == 11)) {
-              Bytes data = r.bytes();
-              ForEachLen(data, 1, [&](Bytes) { ++c.points; });
-            } else r.skip(wire, num);
-          }
-        }
-      });
-    });
+  dump::ForEachItem(request, [&](Bytes, Bytes, Bytes item) {
+    if (s == Signal::Traces) ++c.spans;
+    else if (s == Signal::Logs) ++c.logs;
+    else dump::ForEachMetricData(item, [&](uint32_t, Bytes data) { ForEachLen(data, 1, [&](Bytes) { ++c.points; }); });
   });
   return c;
 }
@@ -170,10 +157,7 @@ bool DecodeBody(Signal s, Bytes body, bool json, std::string& out, Counts& count
   // the signal its keys name (none: an empty request, unknown fields being skipped)
   Signal named = Signal::None;
   for (const std::string& k : doc.keys) {
-    Signal g = k == "resourceSpans" || k == "resource_spans"       ? Signal::Traces
-               : k == "resourceMetrics" || k == "resource_metrics" ? Signal::Metrics
-               : k == "resourceLogs" || k == "resource_logs"       ? Signal::Logs
-                                                                   : Signal::None;
+    Signal g = dump::SignalOfRequestKey(k);
     if (g == Signal::None) continue;
     if (g != s) {
       err = std::string("the body holds ") + RequestKey(g) + ", not " + RequestKey(s) + " (sent to the wrong path?)";

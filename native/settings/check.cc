@@ -414,23 +414,21 @@ class Checker {
       Add("empty-value", true, path, value, path + " has no value", std::string("write `true` or `false`, or remove the key to use the default (") + DefaultText(*FindSpec(path)) + ")");
       return;
     }
-    static const char* yes[] = {"y", "Y", "yes", "Yes", "YES", "on", "On", "ON"};
-    static const char* no[] = {"n", "N", "no", "No", "NO", "off", "Off", "OFF"};
+    // the YAML 1.1 booleans, each with the boolean it meant
+    static const struct {
+      const char* words[8];
+      const char* meant;
+    } kYaml11[] = {{{"y", "Y", "yes", "Yes", "YES", "on", "On", "ON"}, "true"},
+                   {{"n", "N", "no", "No", "NO", "off", "Off", "OFF"}, "false"}};
     if (value.type == ScalarType::Str && value.style == Style::Plain) {
-      for (const char* w : yes) {
-        if (value.text == w) {
-          Add("yaml11-boolean", true, path, value,
-              Show(value.text) + " is a YAML 1.1 boolean; YAML 1.2 reads it as the string " + Show(value.text) + ", not true",
-              "write `true`");
-          return;
-        }
-      }
-      for (const char* w : no) {
-        if (value.text == w) {
-          Add("yaml11-boolean", true, path, value,
-              Show(value.text) + " is a YAML 1.1 boolean; YAML 1.2 reads it as the string " + Show(value.text) + ", not false",
-              "write `false`");
-          return;
+      for (const auto& b : kYaml11) {
+        for (const char* w : b.words) {
+          if (value.text == w) {
+            Add("yaml11-boolean", true, path, value,
+                Show(value.text) + " is a YAML 1.1 boolean; YAML 1.2 reads it as the string " + Show(value.text) + ", not " + b.meant,
+                std::string("write `") + b.meant + "`");
+            return;
+          }
         }
       }
     }

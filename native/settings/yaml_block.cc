@@ -255,14 +255,9 @@ uint32_t Reader::ParseBlockMap(int col, uint32_t firstKey) {
     uint32_t value = ParseBlockNode(col, Start::MapValue);
     doc_.nodes[map].children.push_back(key);
     doc_.nodes[map].children.push_back(value);
-    SkipBlankAndCommentLines();
-    if (Cur() == '\0' || LineIsDocMarker(p_)) break;
-    int c = IndentHere();
-    if (c < col) break;
-    if (c > col) {
-      FailAt(p_ + c, "yaml-syntax", "this line is indented more than the keys of its mapping",
-             "indent it like the other keys of the mapping (or nest it under a key that ends with `:`)");
-    }
+    int c = NextBlockEntry(col, "this line is indented more than the keys of its mapping",
+                           "indent it like the other keys of the mapping (or nest it under a key that ends with `:`)");
+    if (c < 0) break;
     p_ += c;
     key = ParseKey(col);
   }
@@ -307,19 +302,22 @@ uint32_t Reader::ParseBlockSeq(int col) {
     ++p_;  // the '-'
     uint32_t item = ParseBlockNode(col, Start::SeqItem);
     doc_.nodes[seq].children.push_back(item);
-    SkipBlankAndCommentLines();
-    if (Cur() == '\0' || LineIsDocMarker(p_)) break;
-    int c = IndentHere();
-    if (c < col) break;
-    if (c > col) {
-      FailAt(p_ + c, "yaml-syntax", "this line is indented more than the items of its sequence",
-             "indent it like the other `- ` items");
-    }
+    int c = NextBlockEntry(col, "this line is indented more than the items of its sequence", "indent it like the other `- ` items");
+    if (c < 0) break;
     if (!(At(p_ + c) == '-' && IsBlankOrEnd(At(p_ + c + 1)))) break;
     p_ += c;
   }
   Leave();
   return seq;
+}
+
+int Reader::NextBlockEntry(int col, const char* deeper, const char* fix) {
+  SkipBlankAndCommentLines();
+  if (Cur() == '\0' || LineIsDocMarker(p_)) return -1;
+  int c = IndentHere();
+  if (c < col) return -1;
+  if (c > col) FailAt(p_ + c, "yaml-syntax", deeper, fix);
+  return c;
 }
 
 uint32_t Reader::ParseBlockScalar(int parentIndent) {

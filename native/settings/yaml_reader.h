@@ -112,6 +112,11 @@ class Reader {
 
   uint32_t ParseBlockSeq(int col);
 
+  // After an entry of a block collection whose entries stand at column `col`: the
+  // indentation of the next line that continues the collection, or -1 where it ends.
+  // A line indented more is refused with `deeper` and `fix`.
+  int NextBlockEntry(int col, const char* deeper, const char* fix);
+
   // ---- block scalars ---------------------------------------------------------------
 
   uint32_t ParseBlockScalar(int parentIndent);
