@@ -4,6 +4,7 @@
  * its own interface and calls {@link loadNative} once.
  * @packageDocumentation
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { NetProfilerError } from './errors';
 
@@ -33,8 +34,7 @@ export function loadNative<T extends object = NativeBase>(): T & NativeBase {
   if (cached === undefined) {
     try {
       // eslint-disable-next-line @typescript-eslint/no-var-requires
-      const load = require('node-gyp-build') as (dir: string) => unknown;
-      cached = load(packageRoot);
+      cached = loadAddon();
     } catch (err) {
       const libc = detectLibc();
       throw new NetProfilerError(
@@ -53,6 +53,18 @@ export function loadNative<T extends object = NativeBase>(): T & NativeBase {
     }
   }
   return cached as T & NativeBase;
+}
+
+/**
+ * The committed prebuild for this platform by its exact path (what node-gyp-build would
+ * pick, without its directory scan: part of every command's start), unless a local build
+ * in build/ exists, which node-gyp-build prefers.
+ */
+function loadAddon(): unknown {
+  const prebuilt = path.join(packageRoot, 'prebuilds', `${process.platform}-${process.arch}`, 'net-profiler.node');
+  if (!fs.existsSync(path.join(packageRoot, 'build')) && fs.existsSync(prebuilt)) return require(prebuilt);
+  const load = require('node-gyp-build') as (dir: string) => unknown;
+  return load(packageRoot);
 }
 
 function detectLibc(): string {

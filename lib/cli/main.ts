@@ -157,7 +157,10 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
       flags: parsed.flags,
       stdout,
       stderr,
-      stdin: io.stdin ?? process.stdin,
+      // process.stdin is a getter that builds a stream: only a command that reads `-` pays for it
+      get stdin() {
+        return io.stdin ?? process.stdin;
+      },
       env,
       color: Boolean(stdout.isTTY) && !noColor,
       colorErr: Boolean(stderr.isTTY) && !noColor,
