@@ -21,6 +21,8 @@ function loaded(args: string[]): { code: number; modules: string[] } {
 }
 
 const aws = (m: string) => m.includes(`${path.sep}@aws-sdk${path.sep}`) || m.includes(`${path.sep}@smithy${path.sep}`);
+const grpc = (m: string) => m.includes(`${path.sep}@grpc${path.sep}`);
+const playwright = (m: string) => m.includes(`${path.sep}playwright`);
 const yaml = (m: string) => m.includes(`${path.sep}node_modules${path.sep}yaml${path.sep}`);
 const addon = (m: string) => m.endsWith('.node');
 const group = (g: string) => (m: string) => m.endsWith(`${path.sep}dist${path.sep}cli${path.sep}${g}.js`);
@@ -38,6 +40,9 @@ describe('lazy loading', () => {
     expect(r.code).toBe(0);
     expect(r.modules.filter(aws)).toEqual([]);
     expect(r.modules.filter(yaml)).toEqual([]);
+    expect(r.modules.filter(grpc)).toEqual([]);
+    expect(r.modules.filter(playwright)).toEqual([]);
+    expect(r.modules.filter((m) => /[\\/]dist[\\/](report|receive|send|run)[\\/]/.test(m))).toEqual([]);
     expect(r.modules.filter((m) => ['settings', 'layer', 'lambda'].some((g) => group(g)(m)))).toEqual([]);
     expect(r.modules.some(group('dump'))).toBe(true);
   });
@@ -49,6 +54,7 @@ describe('lazy loading', () => {
     ]) {
       const r = loaded(args);
       expect(r.modules.filter(aws), args.join(' ')).toEqual([]);
+      expect(r.modules.filter(grpc), args.join(' ')).toEqual([]);
     }
   });
 
