@@ -4,6 +4,11 @@
  * @packageDocumentation
  */
 
+/** `1 file`, `2 files`: a count with the right form of its noun. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 /** Levenshtein distance between `a` and `b`, ignoring case. */
 export function editDistance(a: string, b: string): number {
   const x = a.toLowerCase();

@@ -3,7 +3,7 @@
  * command spec for the `dump` group.
  * @packageDocumentation
  */
-import { defineCommand, Exit, jsonFlag, printJson } from './framework';
+import { defineCommand, Exit, jsonFlag, plural, printJson } from './framework';
 import { badArgument } from '../errors';
 import { dumpInputFlags, fileArg } from './dump-flags';
 import type { SendResult } from '../send';
@@ -76,12 +76,12 @@ export const dumpSendCommand = defineCommand('dump', {
     for (const w of result.warnings) ctx.stderr.write(`${file}: warning: ${w}\n`);
     if (result.batches) {
       for (const b of result.batches) ctx.stdout.write(`${b.signal}  ${b.bytes} bytes  ${b.spans + b.metricPoints + b.logRecords} items${b.oversize ? '  (over the cap)' : ''}\n`);
-      ctx.stderr.write(`${file}: ${result.requests} request(s) would go to ${result.endpoint} (dry run, nothing sent)\n`);
+      ctx.stderr.write(`${file}: ${plural(result.requests, 'request')} would go to ${result.endpoint} (dry run, nothing sent)\n`);
       return code;
     }
     for (const e of result.errors) ctx.stderr.write(`${file}: error: ${e.message}\n`);
     ctx.stderr.write(
-      `${file}: ${result.requests} request(s) to ${result.endpoint}, ${result.retries} retr${result.retries === 1 ? 'y' : 'ies'}; accepted ${counts(result.accepted)}` +
+      `${file}: ${plural(result.requests, 'request')} to ${result.endpoint}, ${result.retries} retr${result.retries === 1 ? 'y' : 'ies'}; accepted ${counts(result.accepted)}` +
         `; rejected ${counts(result.rejected)}${result.unsent.spans + result.unsent.metricPoints + result.unsent.logRecords ? `; not delivered ${counts(result.unsent)}` : ''}\n`,
     );
     return code;

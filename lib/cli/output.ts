@@ -42,10 +42,7 @@ export function printJsonOr(ctx: Pick<CommandContext<{ json: boolean }>, 'stdout
   else human();
 }
 
-/** `1 file`, `2 files`: a count with the right form of its noun. */
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
+export { plural } from '../text';
 
 /**
  * A progress line on stderr, redrawn in place; a no-op unless `ctx.progress`.

@@ -4,7 +4,7 @@
  * only once the command runs with gRPC on.
  * @packageDocumentation
  */
-import { defineCommand, Exit, jsonFlag, printJson } from './framework';
+import { defineCommand, Exit, jsonFlag, plural, printJson } from './framework';
 import { badArgument } from '../errors';
 import { writeFileAtomic } from '../files';
 import { formatAddress, formatInvocation, startReceiver } from '../receive';
@@ -96,7 +96,7 @@ export const receiveCommand = defineCommand('', {
     if (failed) throw failed;
     if (f.json) printJson(ctx, stats);
     else if (!f.quiet)
-      ctx.stderr.write(`${stats.out}: ${stats.requests} request(s) written (${stats.spans} spans, ${stats.metricPoints} metric points, ${stats.logRecords} log records), ${stats.rejected} rejected, ${stats.bytes} bytes\n`);
+      ctx.stderr.write(`${stats.out}: ${plural(stats.requests, 'request')} written (${plural(stats.spans, 'span')}, ${plural(stats.metricPoints, 'metric point')}, ${plural(stats.logRecords, 'log record')}), ${stats.rejected} rejected, ${stats.bytes} bytes\n`);
     return Exit.ok;
   },
 });

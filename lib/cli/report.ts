@@ -8,7 +8,7 @@
 import { NetProfilerError } from '../errors';
 import type { DumpSource, ReadOptions } from '../dump';
 import type { CommandContext, FlagSpec } from './framework';
-import { defineCommand, Exit, formatBytes, printJson, UsageError } from './framework';
+import { defineCommand, Exit, formatBytes, plural, printJson, UsageError } from './framework';
 import { dumpInputFlags, fileArg } from './dump-flags';
 
 /** Most bytes `dump report -` reads from standard input (the report reads its input several times). */
@@ -92,7 +92,7 @@ export const reportCommand = defineCommand('dump', {
       ...(title !== undefined ? { title } : {}),
     });
     if (json) printJson(ctx, { out: r.out, invocations: r.invocations, spans: r.spans, bytes: r.bytes });
-    else ctx.stderr.write(`wrote ${r.out} (${formatBytes(r.bytes)}): ${r.invocations} invocation(s), ${r.spans} span(s)\n`);
+    else ctx.stderr.write(`wrote ${r.out} (${formatBytes(r.bytes)}): ${plural(r.invocations, 'invocation')}, ${plural(r.spans, 'span')}\n`);
     return Exit.ok;
   },
 });

@@ -5,6 +5,7 @@
  * what it most likely means (docs/local.md).
  * @packageDocumentation
  */
+import { plural } from '../text';
 import { gzipSync } from 'zlib';
 import { checkSettingsFile } from '../settings';
 import type { SettingsDiagnostic } from '../settings';
@@ -81,7 +82,7 @@ export async function pingSettings(file: string, options: PingOptions = {}): Pro
   const check = await checkSettingsFile(file);
   if (!check.ok) {
     const errors = check.diagnostics.filter((d) => d.severity === 'error');
-    return { ok: false, endpoint: null, status: null, ms: 0, outcome: 'rejected', message: `${file} has ${errors.length} error(s): fix them first (settings check)`, diagnostics: errors };
+    return { ok: false, endpoint: null, status: null, ms: 0, outcome: 'rejected', message: `${file} has ${plural(errors.length, 'error')}: fix ${errors.length === 1 ? 'it' : 'them'} first (settings check)`, diagnostics: errors };
   }
   const target = await resolveTarget({ settings: file, ...(options.dotenv !== undefined ? { dotenv: options.dotenv } : {}), ...(options.env ? { env: options.env } : {}), ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) });
   const endpoint = maskIn(target.protocol === 'grpc' ? target.endpoint : signalUrl(target, 'traces'), target.secrets);

@@ -4,6 +4,7 @@
  * parted from its items), gzip-compressed, with the OTLP retry rules (docs/local.md).
  * @packageDocumentation
  */
+import { plural } from '../text';
 import { Writable } from 'stream';
 import * as zlib from 'zlib';
 import { promisify } from 'util';
@@ -138,7 +139,7 @@ export async function sendDump(file: string, options: SendOptions): Promise<Send
       add(result.accepted, part, -1);
       add(result.rejected, part);
       if (rejected > 0 || (r && r.message)) {
-        result.errors.push({ status: last.status, message: maskIn(`partial success: ${rejected} ${NOUN[signal]}(s) rejected${r?.message ? `: ${r.message}` : ''}`, target.secrets) });
+        result.errors.push({ status: last.status, message: maskIn(`partial success: ${plural(rejected, NOUN[signal])} rejected${r?.message ? `: ${r.message}` : ''}`, target.secrets) });
       }
       return;
     }
@@ -202,8 +203,8 @@ export async function sendDump(file: string, options: SendOptions): Promise<Send
   } finally {
     closeGrpcClients();
   }
-  if (old > 0) result.warnings.push(`${old} span(s) ended more than 60 minutes ago: Dynatrace drops them`);
-  if (oversize > 0) result.warnings.push(`${oversize} request(s) hold one item bigger than max-request-bytes (${cap}) that cannot be cut; the endpoint may refuse them`);
+  if (old > 0) result.warnings.push(`${plural(old, 'span')} ended more than 60 minutes ago: Dynatrace drops them`);
+  if (oversize > 0) result.warnings.push(`${plural(oversize, 'request')} ${oversize === 1 ? 'holds' : 'hold'} one item bigger than max-request-bytes (${cap}) that cannot be cut; the endpoint may refuse them`);
   result.ok = result.errors.length === 0;
   return result;
 }

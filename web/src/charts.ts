@@ -1,6 +1,6 @@
 // The metrics as small time-series charts, one per metric name, a line per attribute
 // set (SVG, drawn once).
-import { cut, el, isoAt } from './format';
+import { cut, el, isoAt, plural } from './format';
 import type { Model } from './data';
 
 const NS = 'http://www.w3.org/2000/svg';
@@ -77,7 +77,7 @@ export function renderCharts(host: HTMLElement, m: Model): void {
     host.append(
       el('figure', { class: 'chart', 'data-testid': 'metric-chart', 'data-metric': cut(set.name, 200) },
         el('figcaption', {}, el('strong', { class: 'ellipsis', title: cut(set.name, 500), text: cut(set.name, 120) }),
-          el('span', { class: 'muted', text: ` ${set.type}, ${set.y}${set.unit ? ` (${cut(set.unit, 40)})` : ''}, ${set.points} point(s)` })),
+          el('span', { class: 'muted', text: ` ${set.type}, ${set.y}${set.unit ? ` (${cut(set.unit, 40)})` : ''}, ${plural(set.points, 'point')}` })),
         chart,
         legend,
       ),

@@ -45,3 +45,8 @@ export function cut(s: string, max: number): string {
 export function count(n: number): string {
   return n.toLocaleString('en-US');
 }
+
+/** `1 span`, `2 spans`: a count (thousands separated) with the right form of its noun. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${count(n)} ${n === 1 ? one : many}`;
+}

@@ -1,6 +1,6 @@
 // The page header: the file, its format, producer metadata, counts, time range, and
 // every diagnostic and loose Lambda problem as a visible notice.
-import { count, el, isoNs } from './format';
+import { count, el, isoNs, plural } from './format';
 import type { Model } from './data';
 
 /** Draws the header: facts of the file, its diagnostics and loose problems as notices, and the empty-file notice. */
@@ -29,7 +29,7 @@ export function renderHeader(host: HTMLElement, m: Model, live: boolean): void {
   if (d.notice) notices.append(el('li', { class: 'notice bad', 'data-testid': 'live-notice', text: d.notice }));
   for (const g of d.diagnostics) {
     const figures = [
-      g.missing !== undefined ? `${g.missing} frame(s) missing` : '',
+      g.missing !== undefined ? `${plural(g.missing, 'frame')} missing` : '',
       g.spans !== undefined ? `${g.spans} spans, ${g.metricPoints ?? 0} metric points, ${g.logRecords ?? 0} log records dropped` : '',
     ].filter(Boolean);
     notices.append(
@@ -44,7 +44,7 @@ export function renderHeader(host: HTMLElement, m: Model, live: boolean): void {
   }
   if (d.problems.length || d.lambdaInvocations) {
     const n = d.problems.length / 5;
-    notices.append(el('li', { class: `notice ${n ? 'warn' : 'good'}`, 'data-testid': 'lambda-check' }, `Lambda shape check: ${count(d.lambdaInvocations)} invocation(s), ${n ? `${count(n)} problem(s)` : 'no problem'}`));
+    notices.append(el('li', { class: `notice ${n ? 'warn' : 'good'}`, 'data-testid': 'lambda-check' }, `Lambda shape check: ${plural(d.lambdaInvocations, 'invocation')}, ${n ? plural(n, 'problem') : 'no problem'}`));
   }
   if (notices.childElementCount) host.append(notices);
   if (s.spans === 0 && s.metricPoints === 0 && s.logRecords === 0)

@@ -1,7 +1,7 @@
 // The waterfall of one trace: a row per span, indented by depth, a bar placed and
 // sized by start and duration on the trace's time axis, coloured by kind, errors
 // marked; a row with children collapses and expands (click the triangle, or ←/→).
-import { cut, dur, el } from './format';
+import { cut, dur, el, plural } from './format';
 import type { Invocation, Model } from './data';
 import { KINDS } from './types';
 import { VList } from './vlist';
@@ -67,7 +67,7 @@ export class Waterfall {
     this.panel.hidden = false;
     this.title.replaceChildren(
       el('strong', { text: cut(inv.name, 120) }),
-      ` trace ${this.m.traceId(t)} · ${d.traces.count[t]} span(s) · ${dur(d.traces.end[t]!)}`,
+      ` trace ${this.m.traceId(t)} · ${plural(d.traces.count[t]!, 'span')} · ${dur(d.traces.end[t]!)}`,
     );
     this.drawAxis();
     this.layout(keep);
